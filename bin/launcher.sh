@@ -1,0 +1,38 @@
+# Shared by bin/letmein, bin/letmeind, bin/letmeinfwd (sourced, not run).
+# Finds the program's jar either in a built source tree (<home>/<module>/target/<module>.jar) or in
+# an installed tree (<home>/lib/<module>.jar), where <home> is the parent of this bin/ directory after
+# resolving symlinks (so /usr/bin/letmein -> /usr/share/letmein/bin/letmein works).
+# Usage: launch MODULE [JVM flags...] -- [program args...]
+letmein_home() {
+    self=$(readlink -f "$1")
+    dirname "$(dirname "$self")"
+}
+
+letmein_launch() {
+    module=$1
+    shift
+    home=${LETMEIN_HOME:-$(letmein_home "$0")}
+    jar=""
+    for candidate in "$home/$module/target/$module.jar" "$home/lib/$module.jar"; do
+        if [ -f "$candidate" ]; then
+            jar=$candidate
+            break
+        fi
+    done
+    if [ -z "$jar" ]; then
+        echo "$(basename "$0"): cannot find $module.jar under $home (run 'mvn -B package -DskipTests' first)" >&2
+        exit 1
+    fi
+    java_bin=java
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+        java_bin="$JAVA_HOME/bin/java"
+    fi
+    jvm_flags=""
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+        jvm_flags="$jvm_flags $1"
+        shift
+    done
+    [ "${1:-}" = "--" ] && shift
+    # shellcheck disable=SC2086  # flags are words on purpose
+    exec "$java_bin" $jvm_flags ${LETMEIN_JAVA_OPTS:-} -jar "$jar" "$@"
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit, property and integration tests, including the end-to-end tests
+# that build network namespaces with real nftables (these need root). Installs what is missing on
+# Debian/Ubuntu first.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+missing=()
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "run-tests.sh: missing packages: ${missing[*]} — run as root (sudo ./run-tests.sh) or install them" >&2
+        exit 1
+    fi
+    echo "run-tests.sh: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "run-tests.sh: the end-to-end tests create network namespaces and nftables rulesets: run as root" >&2
+    exit 1
+fi
+
+exec mvn -B verify "$@"
