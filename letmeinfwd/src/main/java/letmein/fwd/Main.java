@@ -87,6 +87,9 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Netty would otherwise enumerate network interfaces (and warn inside empty namespaces) only to
+        // make channel ids unique across hosts, which a local Unix socket does not need.
+        System.setProperty("io.netty.machineId", "02:00:00:00:00:00:00:01");
         Main main = new Main(System.out, System.err, System.getenv());
         CommandLine cl = new CommandLine(main);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -116,7 +119,7 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         for (String w : Configs.permissionWarnings(file, true)) {
-            err.println("letmeinfwd: warning: " + w);
+            err.println("letmeinfwd: " + w);
         }
         if (checkConfig) {
             out.println("letmeinfwd: " + file + ": configuration OK (" + conf.resources().size() + " resources, nftables "

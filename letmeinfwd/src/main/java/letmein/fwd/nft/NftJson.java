@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +19,6 @@ import letmein.proto.net.Addresses;
  */
 public final class NftJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final FirewallNames names;
 
     public NftJson(FirewallNames names) {
@@ -37,11 +35,7 @@ public final class NftJson {
 
     /** Compact JSON text of a node (what is piped into {@code nft -j -f -}). */
     public static String text(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a jackson tree", e);
-        }
+        return Json.text(node);
     }
 
     /** Set name for the address family of {@code address}. */

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,7 +23,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * carries nft's stderr, so the admin sees nft's own reason.
  */
 public final class NftRunner implements Nft {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String exe;
     private final Duration timeout;
     /** Drains nft's stdout and stderr concurrently (never the common pool, which may have one thread). */
@@ -64,7 +62,7 @@ public final class NftRunner implements Nft {
                     + " (exit " + r.exit + "): " + oneLine(r.stderr));
         }
         try {
-            return MAPPER.readTree(r.stdout);
+            return Json.parse(r.stdout);
         } catch (IOException e) {
             throw new NftException("nft printed something that is not JSON: " + e.getMessage(), e);
         }

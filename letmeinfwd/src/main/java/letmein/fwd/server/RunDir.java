@@ -81,8 +81,11 @@ public final class RunDir {
 
     /** After bind: mode 0660 and the letmeind group, so letmeind (and only it) can connect. */
     public void secureSocket() throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(socketPath(), PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
+        if (Files.isSymbolicLink(socketPath())) {
+            throw new IOException(socketPath() + " was replaced by a symbolic link");
+        }
+        // by path: opening a socket with O_NOFOLLOW (as the JDK does for NOFOLLOW_LINKS) fails with ENXIO
+        PosixFileAttributeView view = Files.getFileAttributeView(socketPath(), PosixFileAttributeView.class);
         if (group.isPresent()) {
             view.setGroup(group.get());
         }
