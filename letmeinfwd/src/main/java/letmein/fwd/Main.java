@@ -90,6 +90,11 @@ public final class Main implements Callable<Integer> {
         // Netty would otherwise enumerate network interfaces (and warn inside empty namespaces) only to
         // make channel ids unique across hosts, which a local Unix socket does not need.
         System.setProperty("io.netty.machineId", "02:00:00:00:00:00:00:01");
+        // Spawning nft is letmeinfwd's hot path: vfork+exec is ~1.5 ms faster per nft run than the
+        // JDK 17 default (posix_spawn of jspawnhelper, which then execs nft). Read once at first spawn.
+        if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+            System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+        }
         Main main = new Main(System.out, System.err, System.getenv());
         CommandLine cl = new CommandLine(main);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -140,11 +140,16 @@ public final class LeaseBook {
         Map<ElementKey, Held> previous = new HashMap<>();
         List<ObjectNode> cmds = new ArrayList<>();
         for (ElementKey k : keys) {
-            previous.put(k, elements.put(k, new Held(now + timeout.toNanos(), gen)));
-            // add (exists now) + delete + add: re-asserts the element and restarts its kernel timeout
+            Held prev = elements.put(k, new Held(now + timeout.toNanos(), gen));
+            previous.put(k, prev);
             cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
-            cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
-            cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
+            if (prev != null) {
+                // A refresh. Re-adding an existing element does not restart its timeout before Linux
+                // 6.10, so: add (it exists now, even if someone deleted it) + delete + add. A removal
+                // in a transaction costs the kernel ~10 ms, so fresh leases get the plain add only.
+                cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
+                cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
+            }
         }
         String what = "user=" + user + " resource=" + p.id() + " addr=" + Addresses.text(c) + " port="
                 + p.port() + "/" + protoText(p);
