@@ -18,7 +18,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
@@ -77,14 +79,22 @@ public final class FwdServer implements AutoCloseable {
     /** Serves on a listening socket inherited from systemd. */
     public void adopt(int fd) throws IOException {
         try {
-            listener = bootstrap(new EpollServerDomainSocketChannel(fd)).register().syncUninterruptibly().channel();
+            listener = bootstrap(new EpollServerDomainSocketChannel(fd, true)).register().syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             throw new IOException("cannot use the socket passed by systemd (fd " + fd + "): " + e.getMessage(), e);
         }
     }
 
+    /**
+     * A socket from systemd arrives in blocking mode and the JVM cannot clear O_NONBLOCK on it, so the
+     * listener is level-triggered and accepts one connection per readiness event: accept() is then only
+     * called when a connection is pending and never blocks the event loop, whichever mode the fd has.
+     */
+    @SuppressWarnings("deprecation")
     private ServerBootstrap bootstrap(EpollServerDomainSocketChannel channel) {
         return new ServerBootstrap().group(group).channelFactory(() -> channel)
+                .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
                 .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .handler(new Admission())

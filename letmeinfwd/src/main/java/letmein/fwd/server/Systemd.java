@@ -10,7 +10,6 @@ import java.util.OptionalInt;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 
 /**
@@ -64,12 +63,11 @@ public final class Systemd {
         EpollDomainDatagramChannel ch = new EpollDomainDatagramChannel();
         try {
             group.register(ch).syncUninterruptibly();
-            ch.writeAndFlush(new DomainDatagramPacket(
-                    Unpooled.copiedBuffer("READY=1", StandardCharsets.US_ASCII), new DomainSocketAddress(sockPath)))
-                    .syncUninterruptibly();
-            return "READY=1 sent";
+            ch.connect(new DomainSocketAddress(sockPath)).syncUninterruptibly();
+            ch.writeAndFlush(Unpooled.copiedBuffer("READY=1", StandardCharsets.US_ASCII)).syncUninterruptibly();
+            return "READY=1 sent to " + path;
         } catch (RuntimeException e) {
-            return "sending READY=1 to " + path + " failed: " + e.getMessage();
+            return "sending READY=1 to " + path + " failed: " + e;
         } finally {
             ch.close().syncUninterruptibly();
         }
