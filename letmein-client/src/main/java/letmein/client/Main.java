@@ -1,12 +1,17 @@
 package letmein.client;
 
-/** Entry point of letmein-client (being built; see the open issues). */
+import letmein.client.cli.Cli;
+
+/** Entry point of {@code letmein}, the knocking client; see {@link Cli} for the commands. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("letmein-client: not implemented yet");
-        System.exit(1);
+        Environment env = Environment.system();
+        int code = Cli.run(args, env);
+        env.stdout().flush();
+        env.stderr().flush();
+        System.exit(code);
     }
 }
