@@ -61,6 +61,7 @@ public final class RefServer implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private ServerSocket tcp;
+    private final List<ServerSocket> moreTcp = new CopyOnWriteArrayList<>();
     private DatagramSocket udp;
     private volatile Mode mode = Mode.NORMAL;
     private volatile BiConsumer<Operation, InetAddress> onSuccess = (op, a) -> { };
@@ -108,12 +109,21 @@ public final class RefServer implements AutoCloseable {
             }
         }
         if (tcp != null) {
-            spawn("ref-tcp-accept", this::acceptLoop);
+            ServerSocket t = tcp;
+            spawn("ref-tcp-accept", () -> acceptLoop(t));
         }
         if (udp != null) {
             spawn("ref-udp", this::udpLoop);
         }
         return tcp != null ? tcp.getLocalPort() : udp.getLocalPort();
+    }
+
+    /** Also serves TCP on {@code address} with the port number of {@link #start}. */
+    public void alsoTcp(InetAddress address) throws IOException {
+        ServerSocket extra = new ServerSocket();
+        extra.bind(new InetSocketAddress(address, tcp.getLocalPort()));
+        moreTcp.add(extra);
+        spawn("ref-tcp-accept2", () -> acceptLoop(extra));
     }
 
     public RefServer mode(Mode m) {
@@ -244,10 +254,10 @@ public final class RefServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ TCP
 
-    private void acceptLoop() {
-        while (!tcp.isClosed()) {
+    private void acceptLoop(ServerSocket listener) {
+        while (!listener.isClosed()) {
             try {
-                Socket s = tcp.accept();
+                Socket s = listener.accept();
                 open.add(s);
                 spawn("ref-tcp-conn", () -> serve(s));
             } catch (IOException e) {
@@ -335,6 +345,9 @@ public final class RefServer implements AutoCloseable {
         }
         if (udp != null) {
             udp.close();
+        }
+        for (ServerSocket extra : moreTcp) {
+            extra.close();
         }
         for (Socket s : open) {
             s.close();
