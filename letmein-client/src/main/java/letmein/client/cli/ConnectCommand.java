@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  * {@code letmein connect}: knock, then relay stdin/stdout to HOST:PORT over a family whose knock
  * succeeded: {@code ProxyCommand letmein connect %%h %%p}. Diagnostics go to stderr only.
  */
-@Command(name = "connect", sortOptions = false,
+@Command(name = "connect", sortOptions = false, mixinStandardHelpOptions = true, version = Cli.VERSION,
         description = {"Knock, then relay stdin/stdout to HOST:PORT (for ssh: ProxyCommand letmein connect %%h %%p).",
             "Only relayed bytes are written to stdout; messages go to stderr."})
 public final class ConnectCommand extends PlanCommand implements Callable<Integer> {
