@@ -153,6 +153,6 @@ class ConfigFilesTest {
         assertThat(s.key(c.defaultUser())).isEqualTo(c.key(c.defaultUser())).isPresent();
         assertThat(s.general().port()).isEqualTo(c.general().port());
         assertThat(Files.readString(conf.resolve("letmeind.conf"))).contains("letmein gen-key");
-        assertThat(s.resource(new ResourceId(0x16))).isPresent();
+        assertThat(s.resource(new ResourceId(0x22))).isPresent();
     }
 }
