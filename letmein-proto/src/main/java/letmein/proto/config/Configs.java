@@ -84,7 +84,8 @@ public final class Configs {
 
     /**
      * Upstream's permission advice, as warning lines (never fatal): a server file should be owned by
-     * root and have no bits of 0026; a client file no bits of 0022.
+     * root and have none of the mode bits 026 (octal: group-write, other-read, other-write); a client file
+     * none of 022 (group-write, other-write). Lines start with "WARNING: " and name the file and the fix.
      */
     public static List<String> permissionWarnings(Path file, boolean server) {
         List<String> warnings = new ArrayList<>();
