@@ -95,7 +95,7 @@ public final class TestSupport {
         };
         Environment env = new Environment(in, new PrintStream(out, false), new PrintStream(err, true), resolver,
                 source, () -> CONF, new SecureRandomness(), Ticker.system(), retry);
-        int code = Cli.run(args, env);
+        int code = letmein.client.Main.run(args, env);
         env.stdout().flush();
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

@@ -13,34 +13,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import letmein.client.ConfigSource;
 import letmein.client.Environment;
-import letmein.client.cli.Cli;
+import letmein.client.Main;
 import letmein.client.net.RetryPolicy;
 import letmein.client.net.Ticker;
 import letmein.client.plan.Resolver;
 import letmein.proto.auth.Key;
 import letmein.proto.auth.Messages;
 import letmein.proto.auth.SecureRandomness;
-import letmein.proto.config.ClientConfig;
-import letmein.proto.config.ConfigException;
-import letmein.proto.config.Configs;
-import letmein.proto.config.ControlPort;
-import letmein.proto.config.ErrorPolicy;
-import letmein.proto.config.GeneralConfig;
-import letmein.proto.config.PortResource;
-import letmein.proto.config.SeccompMode;
 import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
 import letmein.proto.wire.Operation;
 import letmein.proto.wire.ProtocolException;
-import letmein.proto.wire.ResourceId;
-import letmein.proto.wire.UserId;
 
 /**
  * Build-time training run for the class-data-sharing archive: started once with
@@ -56,7 +41,6 @@ public final class Training {
 
     public static void main(String[] args) throws Exception {
         Key key = Key.of(new SecureRandomness().bytes(Key.SIZE));
-        UserId user = new UserId(1);
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocket tcp = new ServerSocket(0, 8, lo);
                 DatagramSocket udp = bindUdp(lo, tcp.getLocalPort())) {
@@ -68,53 +52,32 @@ public final class Training {
             u.setDaemon(true);
             u.start();
             int port = tcp.getLocalPort();
-            ClientConfig config = new ClientConfig(Path.of("training.conf"), true,
-                    new GeneralConfig(false, new ControlPort(port, true, true), Duration.ofSeconds(5),
-                            ErrorPolicy.DEFAULT, SeccompMode.OFF),
-                    user, Map.of(user, key), Map.of(new ResourceId(2), new PortResource(new ResourceId(2), 22, true,
-                            false, Set.of(), Optional.empty())));
-            ConfigSource source = new ConfigSource() {
-                @Override
-                public ClientConfig load(Path file) throws ConfigException {
-                    touchParser(file);
-                    return config;
-                }
-
-                @Override
-                public List<String> permissionWarnings(Path file) {
-                    return List.of();
-                }
-            };
-            PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-            Environment env = new Environment(new ByteArrayInputStream(new byte[0]), sink, sink, Resolver.system(),
-                    source, () -> Path.of("training.conf"), new SecureRandomness(), Ticker.system(), RetryPolicy.DEFAULT);
-            String p = String.valueOf(port);
-            run(env, "knock", "-P", p, "127.0.0.1", "22");
-            run(env, "knock", "-U", "-P", p, "127.0.0.1", "22");
-            run(env, "--verbose", "revoke", "-P", p, "-r", "2", "127.0.0.1");
-            run(env, "gen-key", "-u", "1");
-            run(env, "--help");
-            run(env, "knock", "--help");
-        }
-    }
-
-    /** Loads the config parser's classes too (once it exists); a missing file gives defaults. */
-    private static void touchParser(Path ignored) {
-        try {
-            Path tmp = Files.createTempFile("letmein-cds", ".conf");
+            Path conf = Files.createTempFile("letmein-cds", ".conf");
             try {
-                Files.writeString(tmp, "[GENERAL]\nport = 5800\n[CLIENT]\ndefault-user = 1\n");
-                Configs.loadClient(tmp);
+                Files.writeString(conf, "[GENERAL]\nport = " + port + " / tcp, udp\ncontrol-timeout = 5\n"
+                        + "[CLIENT]\ndefault-user = 00000001\n[KEYS]\n00000001 = " + key.toHex() + "\n"
+                        + "[RESOURCES]\n00000002 = port: 22 / tcp / users: 00000001\n");
+                PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+                Environment env = new Environment(new ByteArrayInputStream(new byte[0]), sink, sink,
+                        Resolver.system(), ConfigSource.files(), () -> conf, new SecureRandomness(), Ticker.system(),
+                        RetryPolicy.DEFAULT);
+                String c = conf.toString();
+                run(env, "-c", c, "knock", "127.0.0.1", "22");
+                run(env, "-c", c, "knock", "-U", "127.0.0.1", "22");
+                run(env, "-c", c, "--verbose", "revoke", "-r", "2", "127.0.0.1");
+                run(env, "-c", c, "--check-config");
+                run(env, "-c", c, "knock", "-u", "1", "-T", "-4", "--", "127.0.0.1", "22");
+                run(env, "gen-key", "-u", "1");
+                run(env, "--help");
+                run(env, "knock", "--help");
             } finally {
-                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(conf);
             }
-        } catch (ConfigException | IOException | UnsupportedOperationException e) {
-            // training only: a parser that is not there yet just means fewer archived classes
         }
     }
 
     private static void run(Environment env, String... args) {
-        int code = Cli.run(args, env);
+        int code = Main.run(args, env);
         if (code != 0) {
             throw new IllegalStateException("training run failed (" + code + "): " + String.join(" ", args));
         }

@@ -18,8 +18,7 @@ public final class Cli {
 
     /** Runs one command line; never calls {@code System.exit}. */
     public static int run(String[] args, Environment env) {
-        CommandLine cl = commandLine(env);
-        return cl.execute(args);
+        return commandLine(env).execute(args);
     }
 
     /** The command tree, also used at build time to generate the man page and shell completion. */
@@ -46,16 +45,19 @@ public final class Cli {
         });
         cl.setOut(new PrintWriter(env.stdout(), true));
         cl.setErr(new PrintWriter(env.stderr(), true));
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ClientException) {
-                env.stderr().println("Error: " + e.getMessage());
-            } else {
-                env.stderr().println("Error: internal error: " + e);
-                e.printStackTrace(env.stderr());
-            }
-            env.stderr().flush();
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(env, e));
         return cl;
+    }
+
+    /** Prints a run-time failure as {@code Error: …} and returns exit code 1. */
+    static int report(Environment env, Exception e) {
+        if (e instanceof ClientException) {
+            env.stderr().println("Error: " + e.getMessage());
+        } else {
+            env.stderr().println("Error: internal error: " + e);
+            e.printStackTrace(env.stderr());
+        }
+        env.stderr().flush();
+        return 1;
     }
 }

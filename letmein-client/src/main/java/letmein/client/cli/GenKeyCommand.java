@@ -20,7 +20,7 @@ public final class GenKeyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ClientException {
         parent.prepare();
-        UserId u = user != null ? user : parent.loadConfig().defaultUser();
+        UserId u = user != null ? user : parent.actions().loadConfig().defaultUser();
         Key key = Key.of(parent.env().randomness().bytes(Key.SIZE));
         parent.env().stdout().println(u + " = " + key.toHex());
         return 0;

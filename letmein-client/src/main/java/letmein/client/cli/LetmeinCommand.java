@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import letmein.client.Environment;
 import letmein.client.net.Diagnostics;
 import letmein.proto.config.ClientConfig;
-import letmein.proto.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +66,10 @@ public final class LetmeinCommand implements Callable<Integer> {
         return new Diagnostics(env.stderr(), verbose);
     }
 
+    Actions actions() {
+        return new Actions(env, config, verbose);
+    }
+
     /** Validates the global options and prints their notes; called by every command first. */
     void prepare() {
         if (seccomp != null) {
@@ -89,26 +92,12 @@ public final class LetmeinCommand implements Callable<Integer> {
         }
     }
 
-    /** The client config; a missing file gives the defaults. */
-    ClientConfig loadConfig() throws ClientException {
-        Path p = configPath();
-        try {
-            ClientConfig c = env.configs().load(p);
-            if (!c.exists()) {
-                diagnostics().progress("Config " + p + " does not exist; using defaults.");
-            }
-            return c;
-        } catch (ConfigException e) {
-            throw new ClientException("invalid configuration: " + e.getMessage());
-        }
-    }
-
     @Override
     public Integer call() throws ClientException {
         prepare();
         if (checkConfig) {
             Path p = configPath();
-            ClientConfig c = loadConfig();
+            ClientConfig c = actions().loadConfig();
             if (!c.exists() || !Files.exists(p)) {
                 env.stdout().println(p + ": does not exist; the defaults are in effect");
                 return 0;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 public final class RevokeCommand extends PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ClientException {
-        execute(plan(false, true), Operation.REVOKE);
-        return 0;
+        Actions a = actions();
+        return a.knock(request(false, true), Operation.REVOKE);
     }
 }

@@ -237,7 +237,7 @@ class ConnectAndCheckTest {
                     new java.io.PrintStream(err, true), TestSupport.resolver(Map.of()), src, () -> TestSupport.CONF,
                     new letmein.proto.auth.SecureRandomness(), letmein.client.net.Ticker.system(),
                     letmein.client.net.RetryPolicy.DEFAULT);
-            int code = Cli.run(args, env);
+            int code = letmein.client.Main.run(args, env);
             env.stdout().flush();
             return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
         }
