@@ -205,6 +205,20 @@ class CliTest {
     }
 
     @Test
+    void repliesNamingOtherIdsOnlyWarn() throws Exception {
+        int port = start(LO4, true, true);
+        server.mode(RefServer.Mode.MISMATCH);
+        for (String t : List.of("-T", "-U")) {
+            Result r = TestSupport.run(cfg(port, true, false, 2000), NONE, NO_INPUT, "knock", t, "127.0.0.1", "22");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("Warning: the Challenge from 127.0.0.1:" + port)
+                    .contains("names user 12345679 resource 00001001, but we asked for user 12345678 resource 00001000")
+                    .contains("Warning: the ComeIn");
+        }
+        assertThat(server.knocks()).isEqualTo(2);
+    }
+
+    @Test
     void refusedWhenNothingListens() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, LO4)) {

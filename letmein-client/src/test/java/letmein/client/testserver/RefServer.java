@@ -52,7 +52,9 @@ public final class RefServer implements AutoCloseable {
         /** Answer the first message with 20 bytes (TCP: then close). */
         SHORT_REPLY,
         /** Always answer GOAWAY. */
-        GOAWAY
+        GOAWAY,
+        /** Follow the protocol, but name another user and resource in CHALLENGE and COMEIN. */
+        MISMATCH
     }
 
     private final Map<UserId, Key> keys;
@@ -225,7 +227,9 @@ public final class RefServer implements AutoCloseable {
                     return error(true);
                 }
                 openingFrame = frame.clone();
-                challenge = messages.challenge(user, resource);
+                challenge = mode == Mode.MISMATCH
+                        ? messages.challenge(new UserId(user.value() + 1), new ResourceId(resource.value() + 1))
+                        : messages.challenge(user, resource);
                 return FrameCodec.encode(challenge);
             }
             if (Arrays.equals(frame, openingFrame)) {
@@ -239,7 +243,9 @@ public final class RefServer implements AutoCloseable {
             }
             (opening == Operation.KNOCK ? knocks : revokes).incrementAndGet();
             onSuccess.accept(opening, peer);
-            return FrameCodec.encode(messages.comeIn(user, resource));
+            return FrameCodec.encode(mode == Mode.MISMATCH
+                    ? messages.comeIn(new UserId(user.value() + 1), new ResourceId(resource.value() + 1))
+                    : messages.comeIn(user, resource));
         }
 
         private byte[] error(boolean authenticated) {
