@@ -129,6 +129,12 @@ class LauncherIT {
             assertThat(unmapped.code()).isEqualTo(1);
             assertThat(unmapped.err()).contains("Port 23 is not mapped to a port-resource in " + c);
         }
+        Path open = dir.resolve("open.conf");
+        Files.writeString(open, "[GENERAL]\nport = 5800\n");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Run warned = run(new byte[0], "-c", open.toString(), "--check-config");
+        assertThat(warned.code()).isZero();
+        assertThat(warned.err()).contains("insecure permissions 0666").contains("chmod 0644");
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, "[GENERAL]\nport = 5800 # comment\n");
         Run r = run(new byte[0], "-c", bad.toString(), "--check-config");

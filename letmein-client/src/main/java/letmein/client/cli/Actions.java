@@ -64,6 +64,10 @@ final class Actions {
             ClientConfig c = env.configs().load(p);
             if (!c.exists()) {
                 diag.progress("Config " + p + " does not exist; using defaults.");
+            } else {
+                for (String w : env.configs().permissionWarnings(p)) {
+                    env.stderr().println(w); // upstream's advice, on every run as upstream does
+                }
             }
             return c;
         } catch (ConfigException e) {

@@ -102,9 +102,6 @@ public final class LetmeinCommand implements Callable<Integer> {
                 env.stdout().println(p + ": does not exist; the defaults are in effect");
                 return 0;
             }
-            for (String w : env.configs().permissionWarnings(p)) {
-                diagnostics().warn(w);
-            }
             env.stdout().println(p + ": configuration OK (" + c.keys().size() + " key(s), " + c.resources().size()
                     + " resource(s), control port " + c.general().port() + ")");
             return 0;
