@@ -72,8 +72,10 @@ public final class Docs {
         m.append(".SH SYNOPSIS\n");
         m.append(".B letmein\n[\\fB-c\\fR \\fIFILE\\fR] [\\fB--verbose\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n.br\n");
         for (CommandLine sub : cl.getSubcommands().values()) {
-            m.append(".B letmein ").append(sub.getCommandName()).append("\n").append(esc(synopsis(sub.getCommandSpec())))
-                    .append("\n.br\n");
+            String[] custom = sub.getCommandSpec().usageMessage().customSynopsis();
+            String syn = custom.length > 0 ? custom[0].replaceFirst("^letmein " + sub.getCommandName() + " ", "")
+                    : synopsis(sub.getCommandSpec());
+            m.append(".B letmein ").append(sub.getCommandName()).append("\n").append(esc(syn)).append("\n.br\n");
         }
         m.append(".SH DESCRIPTION\n").append(esc(String.join(" ", cl.getCommandSpec().usageMessage().description())))
                 .append("\n");
@@ -82,8 +84,8 @@ public final class Docs {
         m.append(".SH COMMANDS\n");
         for (CommandLine sub : cl.getSubcommands().values()) {
             CommandSpec s = sub.getCommandSpec();
-            m.append(".SS ").append(s.name()).append("\n").append(esc(String.join(" ", s.usageMessage().description())))
-                    .append("\n");
+            m.append(".SS ").append(s.name()).append("\n")
+                    .append(esc(String.join(" ", s.usageMessage().description()).replace("%%", "%"))).append("\n");
             for (PositionalParamSpec p : s.positionalParameters()) {
                 m.append(".TP\n.I ").append(esc(p.paramLabel())).append("\n")
                         .append(esc(String.join(" ", p.description()))).append("\n");
