@@ -123,19 +123,29 @@ final class Actions {
         return 0;
     }
 
-    /** {@code connect}: knock, then relay over the first family whose knock worked and that accepts. */
+    /**
+     * {@code connect}: knock one target after the other (IPv6 first for a name with both) and relay over
+     * the first whose knock and connection both work, so ssh never waits for a second knock it does
+     * not need. With {@code -4 -6} or a literal, every knock must work as for {@code knock}.
+     */
     int connect(KnockRequest request) throws ClientException {
         KnockPlan plan = plan(request);
         int port = request.port().orElseThrow();
-        List<PlanRunner.Result> results = execute(plan, Operation.KNOCK);
+        Knocker knocker = knocker();
         List<String> failures = new ArrayList<>();
-        for (PlanRunner.Result r : results) {
-            if (!r.ok()) {
+        for (KnockPlan.Target t : plan.targets()) {
+            Optional<KnockException> failed = exchange(knocker, plan, t, Operation.KNOCK);
+            if (failed.isPresent()) {
+                String line = "knock over " + t.family() + " failed: " + failed.get().getMessage();
+                if (!plan.anySuffices()) {
+                    throw new ClientException(line);
+                }
+                failures.add(line);
                 continue;
             }
-            InetSocketAddress target = new InetSocketAddress(r.target().address(), port);
+            InetSocketAddress target = new InetSocketAddress(t.address(), port);
             String host = Addresses.text(target.getAddress());
-            String where = (r.target().family() == Family.IPV6 ? "[" + host + "]" : host) + ":" + port;
+            String where = (t.family() == Family.IPV6 ? "[" + host + "]" : host) + ":" + port;
             SocketChannel ch;
             try {
                 ch = SocketChannel.open();
@@ -148,12 +158,16 @@ final class Actions {
                 ch.socket().setTcpNoDelay(true);
             } catch (SocketTimeoutException e) {
                 close(ch);
-                failures.add(where + ": no answer within " + plan.controlTimeout().toMillis() + " ms");
+                failures.add("connecting to " + where + " after a successful knock: no answer within "
+                        + plan.controlTimeout().toMillis() + " ms");
                 continue;
             } catch (IOException e) {
                 close(ch);
-                failures.add(where + ": " + e.getMessage());
+                failures.add("connecting to " + where + " after a successful knock: " + e.getMessage());
                 continue;
+            }
+            for (String f : failures) {
+                diag.warn(f + " (connected over " + t.family() + " instead)");
             }
             try {
                 Relay.run(ch, env.stdin(), env.stdout(), diag);
@@ -164,8 +178,7 @@ final class Actions {
                 close(ch);
             }
         }
-        throw new ClientException("the knock succeeded, but connecting to port " + port + " failed: "
-                + String.join("; ", failures));
+        throw new ClientException(String.join("\n       ", failures));
     }
 
     private static void close(SocketChannel ch) {

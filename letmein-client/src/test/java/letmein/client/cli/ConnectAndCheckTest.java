@@ -129,6 +129,20 @@ class ConnectAndCheckTest {
     }
 
     @Test
+    void connectFallsBackToIpv4WhenTheIpv6KnockFails() throws Exception {
+        ServerSocket echo = echoServer();
+        server = new RefServer(Map.of(USER, KEY), Set.of(RES));
+        int control = server.start(LO4, true, false); // no control port on ::1: the IPv6 knock is refused
+        Resolver dual = TestSupport.resolver(Map.of("dual.test", List.of(LO6, LO4)));
+        byte[] input = "hello over IPv4\n".getBytes(StandardCharsets.US_ASCII);
+        Result r = TestSupport.run(cfg(control, echo.getLocalPort()), dual, input, "connect", "dual.test",
+                String.valueOf(echo.getLocalPort()));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.stdout()).isEqualTo(input);
+        assertThat(r.err()).contains("Warning: knock over IPv6 failed").contains("connected over IPv4 instead");
+    }
+
+    @Test
     void connectFailsClearlyWhenTheKnockFails() throws Exception {
         ServerSocket echo = echoServer();
         server = new RefServer(Map.of(USER, KEY), Set.of(RES));
