@@ -12,7 +12,6 @@ import letmein.client.net.RetryPolicy;
 import letmein.client.net.Ticker;
 import letmein.client.plan.Resolver;
 import letmein.proto.auth.Randomness;
-import letmein.proto.auth.SecureRandomness;
 import letmein.proto.config.Configs;
 
 /**
@@ -41,6 +40,6 @@ public record Environment(InputStream stdin, PrintStream stdout, PrintStream std
                 new PrintStream(new FileOutputStream(FileDescriptor.out), false),
                 new PrintStream(new FileOutputStream(FileDescriptor.err), true),
                 Resolver.system(), ConfigSource.files(), () -> Configs.defaultPath(Configs.CLIENT_SEARCH_PATH),
-                new SecureRandomness(), Ticker.system(), RetryPolicy.DEFAULT);
+                new UrandomRandomness(), Ticker.system(), RetryPolicy.DEFAULT);
     }
 }

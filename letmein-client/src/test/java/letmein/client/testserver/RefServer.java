@@ -71,6 +71,8 @@ public final class RefServer implements AutoCloseable {
     private final AtomicInteger revokes = new AtomicInteger();
     private final AtomicInteger udpSessions = new AtomicInteger();
     private final AtomicInteger dropFirstKnocks = new AtomicInteger();
+    private final AtomicInteger restartedSessions = new AtomicInteger();
+    private volatile boolean restartStaleSessions;
     private double lossIn;
     private double lossOut;
     private final Random lossRandom = new Random(20261123L);
@@ -149,6 +151,21 @@ public final class RefServer implements AutoCloseable {
         this.lossIn = in;
         this.lossOut = out;
         return this;
+    }
+
+    /**
+     * UDP: a KNOCK/REVOKE that is not a retransmission, arriving in a session still waiting for its
+     * RESPONSE, starts a new session instead of ending the old one with GOAWAY. Only for the loss
+     * measurement: hundreds of knocks from 127.0.0.1 within seconds make the kernel hand out a source
+     * port whose earlier session (RESPONSE lost) is still open, which real clients almost never meet.
+     */
+    public RefServer restartStaleSessions() {
+        this.restartStaleSessions = true;
+        return this;
+    }
+
+    public int restartedSessions() {
+        return restartedSessions.get();
     }
 
     public int knocks() {
@@ -320,6 +337,12 @@ public final class RefServer implements AutoCloseable {
             byte[] frame = Arrays.copyOf(p.getData(), p.getLength());
             SocketAddress peer = p.getSocketAddress();
             Session s = sessions.get(peer);
+            if (s != null && restartStaleSessions && s.openingFrame != null && isOpening(frame)
+                    && !Arrays.equals(frame, s.openingFrame)) {
+                sessions.remove(peer);
+                restartedSessions.incrementAndGet();
+                s = null;
+            }
             if (s == null) {
                 int op = ((frame[4] & 0xFF) << 24) | ((frame[5] & 0xFF) << 16) | ((frame[6] & 0xFF) << 8) | (frame[7] & 0xFF);
                 if ((op == Operation.KNOCK.code() || op == Operation.REVOKE.code())
@@ -342,6 +365,11 @@ public final class RefServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static boolean isOpening(byte[] frame) {
+        int op = ((frame[4] & 0xFF) << 24) | ((frame[5] & 0xFF) << 16) | ((frame[6] & 0xFF) << 8) | (frame[7] & 0xFF);
+        return op == Operation.KNOCK.code() || op == Operation.REVOKE.code();
     }
 
     @Override
