@@ -111,7 +111,13 @@ public final class AuditReport {
                         + families(rows, null);
             case FAILED:
             default:
-                return "no family could be audited successfully";
+                List<String> parts = new ArrayList<>();
+                for (FamilyAudit r : rows) {
+                    if (r.verdict() != Verdict.NO_ADDRESS) {
+                        parts.add(r.family() + " " + r.verdict());
+                    }
+                }
+                return parts.isEmpty() ? "no address to audit" : "no family passed (" + String.join("; ", parts) + ")";
         }
     }
 

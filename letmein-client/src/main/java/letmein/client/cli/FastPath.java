@@ -54,7 +54,7 @@ public final class FastPath {
         for (; i < args.length; i++) {
             String a = args[i];
             if ((a.equals("-c") || a.equals("--config")) && config == null && i + 1 < args.length
-                    && isValue(args[i + 1])) {
+                    && isOptionValue(args[i + 1])) {
                 config = Path.of(args[++i]);
             } else if (a.equals("--verbose") && !verbose) {
                 verbose = true;
@@ -80,7 +80,7 @@ public final class FastPath {
         Integer port = null;
         for (; i < args.length; i++) {
             String a = args[i];
-            boolean hasValue = i + 1 < args.length && isValue(args[i + 1]);
+            boolean hasValue = i + 1 < args.length && isOptionValue(args[i + 1]);
             try {
                 if ((a.equals("-u") || a.equals("--user")) && user == null && hasValue) {
                     user = UserId.parse(args[++i]);
@@ -130,6 +130,14 @@ public final class FastPath {
     private static boolean isValue(String s) {
         return !s.isEmpty() && s.charAt(0) != '-' && s.charAt(0) != '@';
     }
+
+    /** A value picocli gives to an option: also not the name of a command (picocli refuses those). */
+    private static boolean isOptionValue(String s) {
+        return isValue(s) && !COMMANDS.contains(s);
+    }
+
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("knock", "revoke", "gen-key", "connect",
+            "check", "help");
 
     /** 1..65535 written as plain decimal digits; anything else is left to picocli. */
     private static Integer port(String s) {

@@ -60,6 +60,7 @@ class AuditReportTest {
         assertThat(AuditReport.render("h", 22, one)).contains("IPv6 knock: " + KnockException.STEALTH_HINT);
         var all = List.of(row(Family.IPV4, Reach.SILENT, false, null));
         assertThat(AuditReport.overall(all)).isEqualTo(Overall.FAILED);
+        assertThat(AuditReport.render("h", 22, all)).contains("FAILED - no family passed (IPv4 KNOCK FAILED)");
     }
 
     @Test

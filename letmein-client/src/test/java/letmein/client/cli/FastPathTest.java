@@ -38,7 +38,8 @@ class FastPathTest {
             "revoke", "connect", "check", "gen-key", "-u", "1", "12345678", "zz", "123456789", "-r", "22", "-P",
             "5800", "0", "070", "70000", "+22", "-T", "-U", "-4", "-6", "--ipv4", "--ipv6", "--user", "--resource",
             "--server-port", "--server-port-tcp", "--server-port-udp", "--user=1", "-46", "-u1", "host.example",
-            "127.0.0.1", "::1", "--", "-h", "--help", "-v", "--seccomp", "off", "@file", "");
+            "127.0.0.1", "::1", "--", "-h", "--help", "-v", "--seccomp", "off", "@file", "", "help", "-c=x",
+            "--verbose=true", "--VERBOSE", "--verb", "-U4", " ", "22 ", "0x16", "-0");
 
     private static Environment env() {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
