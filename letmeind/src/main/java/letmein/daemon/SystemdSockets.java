@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  */
 public final class SystemdSockets {
     private static final int FIRST_FD = 3;
+    private static final long O_NONBLOCK = 04000;
 
     private final Path proc;
 
@@ -56,6 +57,11 @@ public final class SystemdSockets {
         OptionalInt udp = OptionalInt.empty();
         for (int fd = FIRST_FD; fd < FIRST_FD + count; fd++) {
             String kind = classify(fd);
+            if ((kind.equals("tcp") || kind.equals("udp")) && !nonBlocking(fd)) {
+                throw new StartupException("Received an unusable socket from systemd: fd " + fd + " (" + kind
+                        + ") is in blocking mode; letmeind's event loop needs non-blocking sockets: set "
+                        + "NonBlocking=yes in letmeind.service (see systemd.service(5))");
+            }
             if (kind.equals("tcp")) {
                 if (tcp.isPresent()) {
                     throw new StartupException("Received an unusable socket from systemd: more than one TCP socket "
@@ -74,6 +80,23 @@ public final class SystemdSockets {
             }
         }
         return Optional.of(new Listen.Inherited(tcp, udp));
+    }
+
+    /**
+     * True if the open file description has O_NONBLOCK (from {@code /proc/self/fdinfo}). The JVM cannot
+     * change it, and Netty's native transport assumes it; systemd sets it with {@code NonBlocking=yes}.
+     */
+    boolean nonBlocking(int fd) throws StartupException {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("self/fdinfo/" + fd))) {
+                if (line.startsWith("flags:")) {
+                    return (Long.parseLong(line.substring("flags:".length()).trim(), 8) & O_NONBLOCK) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new StartupException("cannot read the flags of fd " + fd + " from /proc: " + e.getMessage(), e);
+        }
+        throw new StartupException("cannot read the flags of fd " + fd + " from /proc: no flags line");
     }
 
     /** "tcp" (listening), "udp", or a description of what else the fd is. */
