@@ -155,9 +155,15 @@ final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPacket> {
             if (end.reply().isPresent() && !detached) {
                 send(end.reply().get());
             }
+            Decision d = end.decision();
+            if (detached && d.replied()) {
+                // destroyed by queue overflow while letmeinfwd worked: the outcome is logged, nothing is sent
+                d = new Decision(d.peer(), d.peerIp(), d.user(), d.resource(), d.operation(), d.success(),
+                        d.reason(), false);
+            }
             // a spoofable source may not fill the log: only sessions whose opening message decoded are logged
-            if (end.decision().user().isPresent() || sc.debug()) {
-                sc.log().line(end.decision().logLine());
+            if (d.user().isPresent() || sc.debug()) {
+                sc.log().line(d.logLine());
             }
         }
 
