@@ -51,9 +51,16 @@ final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPacket> {
             return; // wrong size: dropped, creates no session
         }
         InetSocketAddress sender = packet.sender();
+        byte[] frame = new byte[Message.SIZE];
+        packet.content().getBytes(packet.content().readerIndex(), frame);
         Peer peer = peers.get(sender);
         if (peer == null) {
             if (peers.size() >= maxSessions) {
+                return;
+            }
+            if (!decodable(frame)) {
+                // undecodable input would end a new session at once without a reply: skip the session
+                // altogether, so a garbage flood costs no admission bookkeeping
                 return;
             }
             Admission.Result r = sc.admission().tryAdmit(sender.getAddress());
@@ -63,9 +70,16 @@ final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPacket> {
             peer = new Peer(sender, (Admission.Ticket) r);
             peers.put(sender, peer);
         }
-        byte[] frame = new byte[Message.SIZE];
-        packet.content().getBytes(packet.content().readerIndex(), frame);
         peer.deliver(frame);
+    }
+
+    private static boolean decodable(byte[] frame) {
+        try {
+            FrameCodec.decode(frame);
+            return true;
+        } catch (ProtocolException e) {
+            return false;
+        }
     }
 
     @Override
