@@ -173,6 +173,14 @@ public final class Server implements AutoCloseable {
                         + port + ")");
             }
         }
+        if (port.tcp() && tcpChannel == null) {
+            log.line("letmeind: WARNING: the config enables TCP (" + port + ") but systemd passed no TCP socket; "
+                    + "add ListenStream= to letmeind.socket");
+        }
+        if (port.udp() && udpChannel == null) {
+            log.line("letmeind: WARNING: the config enables UDP (" + port + ") but systemd passed no UDP socket; "
+                    + "add ListenDatagram= to letmeind.socket");
+        }
     }
 
     private static Channel await(io.netty.channel.ChannelFuture f, String what) throws StartupException {

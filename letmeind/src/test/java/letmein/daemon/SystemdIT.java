@@ -132,6 +132,21 @@ class SystemdIT {
     }
 
     @Test
+    void aMissingSocketKindIsWarnedAboutAndTheOtherServed() throws Exception {
+        Path rundir = Files.createTempDirectory("lmd-sd-");
+        Process p = null;
+        try {
+            p = startPython(List.of("tcp:127.0.0.1:0"), rundir, "both", null);
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(awaitLine(out, "letmeind: WARNING: the config enables UDP")).contains("ListenDatagram=");
+            assertThat(awaitLine(out, "STARTED")).contains("udp=-").doesNotContain("tcp=-");
+        } finally {
+            stop(p);
+            deleteTree(rundir);
+        }
+    }
+
+    @Test
     void twoTcpSocketsAreRefusedWithAClearError() throws Exception {
         Path rundir = Files.createTempDirectory("lmd-sd-");
         Process p = null;
