@@ -139,12 +139,12 @@ final class ConfigParser {
             }
             List<String> vs = ((BareValues) item).values();
             if (vs.size() == 1 && Values.looksNumeric(vs.get(0))) {
-                if (number != null) {
-                    throw w.error("more than one port number in " + Text.quote(Text.trim(raw)));
-                }
                 int p = Values.port(vs.get(0), w);
                 if (p == 0) {
                     throw w.error("port 0 is reserved (expected 1 to 65535)");
+                }
+                if (number != null) {
+                    throw w.error("more than one port number in " + Text.quote(Text.trim(raw)));
                 }
                 number = p;
                 continue;

@@ -1,8 +1,8 @@
 package letmein.proto.config;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -65,9 +65,6 @@ public final class Configs {
     /** The file's bytes, or null if it does not exist. */
     private static byte[] read(Path file) throws ConfigException {
         try {
-            if (!Files.exists(file)) {
-                return null;
-            }
             if (Files.isDirectory(file)) {
                 throw new ConfigException(file, 0, "Configuration file " + file + " is a directory");
             }
@@ -78,6 +75,8 @@ public final class Configs {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file, 0, "Permission denied reading configuration file " + file);
         } catch (IOException | SecurityException e) {
             throw new ConfigException(file, 0, "Cannot read configuration file " + file + ": " + e);
         }
@@ -85,7 +84,8 @@ public final class Configs {
 
     /**
      * Upstream's permission advice, as warning lines (never fatal): a server file should be owned by
-     * root and have no bits of 0026; a client file no bits of 0022.
+     * root and have none of the mode bits 026 (octal: group-write, other-read, other-write); a client file
+     * none of 022 (group-write, other-write). Lines start with "WARNING: " and name the file and the fix.
      */
     public static List<String> permissionWarnings(Path file, boolean server) {
         List<String> warnings = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class Configs {
             PosixFileAttributes attrs = Files.readAttributes(file, PosixFileAttributes.class);
             int mode = mode(attrs.permissions());
             if (server) {
-                Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                Object uid = Files.getAttribute(file, "unix:uid");
                 if (!(uid instanceof Integer) || (Integer) uid != 0) {
                     warnings.add("WARNING: Configuration file " + file + " is not owned by root (uid " + uid
                             + "). Recommended: chown root:letmeind " + file);

@@ -84,12 +84,12 @@ public final class IniParser {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new ConfigException(file, lineNo, "Option has no equal sign '=': " + Text.quote(Text.trimEnd(line)));
+                throw new ConfigException(file, lineNo, "Option has no equal sign '=': " + show(line, current.name));
             }
             String name = Text.trimEnd(line.substring(0, eq));
             if (name.isEmpty()) {
                 throw new ConfigException(file, lineNo, "Option has no name before equal sign '=': "
-                        + Text.quote(Text.trimEnd(line)));
+                        + show(line, current.name));
             }
             OptionBuilder existing = current.options.get(name);
             if (existing != null) {
@@ -109,6 +109,11 @@ public final class IniParser {
             out.add(new IniDocument.Section(s.name, s.line, opts));
         }
         return new IniDocument(file, out);
+    }
+
+    /** The offending line for a message; never a line of [KEYS], which may hold a secret key. */
+    private static String show(String line, String section) {
+        return section.equals("KEYS") ? "(line not shown: [KEYS] holds secret keys)" : Text.quote(Text.trimEnd(line));
     }
 
     /** Splits like Rust's {@code str::lines}: on {@code \n}, dropping one {@code \r} before it. */

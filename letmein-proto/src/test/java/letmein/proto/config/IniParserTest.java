@@ -188,6 +188,15 @@ class IniParserTest {
         assertThatThrownBy(() -> d.sections().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
+    @Test
+    void linesOfKeysAreNeverEchoed() {
+        String key = "80E9C81DFA4879B2C64910E1B6870DA42DFB82261B76C859F3A0F5A09DEA2A3D";
+        ConfigException e = error("[KEYS]\n00000001 " + key + "\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.problem()).isEqualTo("Option has no equal sign '=': (line not shown: [KEYS] holds secret keys)");
+        assertThat(error("[KEYS]\n= " + key + "\n").getMessage()).doesNotContain(key.substring(0, 16));
+    }
+
     private static ConfigException assertThrowsConfig(byte[] bytes) {
         try {
             IniParser.parse(FILE, bytes);
