@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code <rundir>/letmeinfwd}: the directory (0750, group letmeind when it exists), the socket path in
@@ -51,10 +54,7 @@ public final class RunDir {
         }
         PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
-        view.setPermissions(PosixFilePermissions.fromString("rwxr-x---"));
-        if (group.isPresent()) {
-            view.setGroup(group.get());
-        }
+        fix(view, PosixFilePermissions.fromString("rwxr-x---"), group);
         return new RunDir(dir, group);
     }
 
@@ -86,10 +86,23 @@ public final class RunDir {
         }
         // by path: opening a socket with O_NOFOLLOW (as the JDK does for NOFOLLOW_LINKS) fails with ENXIO
         PosixFileAttributeView view = Files.getFileAttributeView(socketPath(), PosixFileAttributeView.class);
-        if (group.isPresent()) {
+        fix(view, PosixFilePermissions.fromString("rw-rw----"), group);
+    }
+
+    /**
+     * Sets mode and group only where they differ, so a directory prepared by systemd
+     * (RuntimeDirectory=, RuntimeDirectoryMode=0750, Group=letmeind) needs no chown/chmod at all and the
+     * unit's system-call filter can deny @chown.
+     */
+    private static void fix(PosixFileAttributeView view, Set<PosixFilePermission> mode, Optional<GroupPrincipal> group)
+            throws IOException {
+        PosixFileAttributes now = view.readAttributes();
+        if (group.isPresent() && !group.get().equals(now.group())) {
             view.setGroup(group.get());
         }
-        view.setPermissions(PosixFilePermissions.fromString("rw-rw----"));
+        if (!now.permissions().equals(mode)) {
+            view.setPermissions(mode);
+        }
     }
 
     /** Writes {@code PID\n}; never follows a symlink planted at that path. */
