@@ -53,6 +53,8 @@ public final class Json {
             g.writeEndArray();
         } else if (n.isTextual()) {
             g.writeString(n.textValue());
+        } else if (n.isIntegralNumber() && n.canConvertToLong()) {
+            g.writeNumber(n.longValue());
         } else if (n.isIntegralNumber()) {
             g.writeNumber(n.bigIntegerValue());
         } else if (n.isNumber()) {
@@ -101,7 +103,14 @@ public final class Json {
             case VALUE_STRING:
                 return NODES.textNode(p.getText());
             case VALUE_NUMBER_INT:
-                return NODES.numberNode(p.getBigIntegerValue());
+                switch (p.getNumberType()) {
+                    case INT:
+                        return NODES.numberNode(p.getIntValue());
+                    case LONG:
+                        return NODES.numberNode(p.getLongValue());
+                    default:
+                        return NODES.numberNode(p.getBigIntegerValue());
+                }
             case VALUE_NUMBER_FLOAT:
                 return NODES.numberNode(p.getDecimalValue());
             case VALUE_TRUE:

@@ -103,6 +103,33 @@ class FwdLifecycleIT {
     }
 
     @Test
+    void numConnectionsBoundsConcurrentConnections() throws Exception {
+        try (Lab lab = Lab.create("l8")) {
+            try (Daemon d = Daemon.start(lab, Daemon.newDir(), Configs4Test.full(100), "-n", "1")) {
+                java.nio.channels.SocketChannel holder = java.nio.channels.SocketChannel.open(
+                        java.net.StandardProtocolFamily.UNIX);
+                holder.connect(java.net.UnixDomainSocketAddress.of(d.socket()));
+                holder.write(java.nio.ByteBuffer.wrap(new byte[] {0, 2}));
+                Daemon.sleep(300);
+                java.util.concurrent.CompletableFuture<FwdMessage> second = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return Ipc.install(d.socket(), 1, 0x10, ip("10.9.0.1"), d.checksum);
+                            } catch (Exception e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        });
+                Daemon.sleep(1500);
+                assertThat(second).as("served while the only slot is taken").isNotDone();
+                assertThat(lab.elements("letmein-v4")).doesNotContainKey("10.9.0.1 . tcp . 22");
+                holder.close();
+                assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(new FwdMessage.Ack());
+                assertThat(lab.elements("letmein-v4")).containsKey("10.9.0.1 . tcp . 22");
+            }
+        }
+    }
+
+    @Test
     void familyIp6ServesOnlyIpv6ClientsAndHasOnlyTheIpv6Set() throws Exception {
         try (Lab lab = Lab.create("l4")) {
             lab.nftScript("table ip6 filter6 {\n chain LETMEIN-INPUT {\n }\n}\n");
