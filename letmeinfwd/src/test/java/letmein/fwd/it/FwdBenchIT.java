@@ -30,7 +30,7 @@ class FwdBenchIT {
     @Test
     void measure() throws Exception {
         try (Lab lab = Lab.create("b")) {
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             String conf = Configs4Test.full(1_000_000);
             try (Daemon d = Daemon.start(lab, dir, conf, "-n", "64")) {
                 Daemon.sleep(3000);

@@ -35,7 +35,7 @@ class FwdDaemonIT {
     @BeforeAll
     void start() throws Exception {
         lab = Lab.create("d");
-        dir = Daemon.newDir();
+        dir = lab.newDir();
         try {
             d = Daemon.start(lab, dir, Configs4Test.full(100), "--letmeind-user", "nobody", "--letmeind-group",
                     "nogroup");

@@ -26,7 +26,7 @@ class FwdLifecycleIT {
     @Test
     void sigtermRemovesEverythingAndARestartLeavesNoDuplicates() throws Exception {
         try (Lab lab = Lab.create("l1")) {
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             String conf = Configs4Test.full(100);
             String pristine = lab.snapshot();
             try (Daemon d = Daemon.start(lab, dir, conf)) {
@@ -51,7 +51,7 @@ class FwdLifecycleIT {
     @Test
     void afterKill9TheKernelStillExpiresLeasesAndARestartCleansUp() throws Exception {
         try (Lab lab = Lab.create("l2")) {
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             String conf = Configs4Test.full(100);
             List<String> fresh;
             try (Daemon d = Daemon.start(lab, dir, conf)) {
@@ -85,7 +85,7 @@ class FwdLifecycleIT {
             // 1 control rule + 4 leases
             String conf = config("00000010 = port: 22\n00000012 = port: 4096 / tcp, udp\n00000021 = jump / input: MYCHAIN-IN\n",
                     "family = inet\nmax-nr-rules = 5\n");
-            try (Daemon d = Daemon.start(lab, Daemon.newDir(), conf)) {
+            try (Daemon d = Daemon.start(lab, lab.newDir(), conf)) {
                 assertThat(Ipc.install(d.socket(), 1, 0x12, ip("10.3.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
                 assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.3.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
                 assertThat(Ipc.install(d.socket(), 1, 0x21, ip("10.3.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
@@ -105,7 +105,7 @@ class FwdLifecycleIT {
     @Test
     void numConnectionsBoundsConcurrentConnections() throws Exception {
         try (Lab lab = Lab.create("l8")) {
-            try (Daemon d = Daemon.start(lab, Daemon.newDir(), Configs4Test.full(100), "-n", "1")) {
+            try (Daemon d = Daemon.start(lab, lab.newDir(), Configs4Test.full(100), "-n", "1")) {
                 java.nio.channels.SocketChannel holder = java.nio.channels.SocketChannel.open(
                         java.net.StandardProtocolFamily.UNIX);
                 holder.connect(java.net.UnixDomainSocketAddress.of(d.socket()));
@@ -135,7 +135,7 @@ class FwdLifecycleIT {
             lab.nftScript("table ip6 filter6 {\n chain LETMEIN-INPUT {\n }\n}\n");
             String conf = "[GENERAL]\nport = 5800\n\n" + Configs4Test.KEYS + "[RESOURCES]\n00000010 = port: 22\n\n"
                     + "[NFTABLES]\nfamily = ip6\ntable = filter6\nchain-input = LETMEIN-INPUT\n";
-            try (Daemon d = Daemon.start(lab, Daemon.newDir(), conf)) {
+            try (Daemon d = Daemon.start(lab, lab.newDir(), conf)) {
                 assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.4.0.1"), d.checksum)).isEqualTo(new FwdMessage.Nack());
                 assertThat(d.log()).contains("not supported by nftables family ip6");
                 assertThat(Ipc.install(d.socket(), 1, 0x10, ip("fd00::4:1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
@@ -152,7 +152,7 @@ class FwdLifecycleIT {
             String conf = config("00000020 = jump / input: MYCHAIN-IN / forward: MYCHAIN-FWD\n"
                     + "00000022 = jump / input: MYCHAIN-IN / output: NO-SUCH-CHAIN\n",
                     "family = inet\nchain-output = LETMEIN-OUTPUT\n");
-            try (Daemon d = Daemon.start(lab, Daemon.newDir(), conf)) {
+            try (Daemon d = Daemon.start(lab, lab.newDir(), conf)) {
                 String before = lab.snapshot();
                 assertThat(Ipc.install(d.socket(), 1, 0x20, ip("10.5.0.1"), d.checksum)).isEqualTo(new FwdMessage.Nack());
                 assertThat(d.log()).contains("jumps from forward but [NFTABLES] chain-forward is not specified");
@@ -166,7 +166,7 @@ class FwdLifecycleIT {
     @Test
     void startFailsClearlyWhenTheRulesetOrNftIsMissing() throws Exception {
         try (Lab lab = Lab.create("l6")) {
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             Path conf = dir.resolve("letmeind.conf");
             Files.writeString(conf, config("00000010 = port: 22\n", "family = inet\nchain-forward = NOPE-FORWARD\n"));
             Daemon d = Daemon.launch(lab, dir, conf);
@@ -194,7 +194,7 @@ class FwdLifecycleIT {
     @Test
     void checkConfigAndSocketPathRules() throws Exception {
         try (Lab lab = Lab.create("l7")) {
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             Path conf = dir.resolve("letmeind.conf");
             Files.writeString(conf, Configs4Test.full(100));
             Cmd.Result ok = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-c", conf.toString(),

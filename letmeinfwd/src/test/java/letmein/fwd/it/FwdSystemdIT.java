@@ -36,7 +36,7 @@ class FwdSystemdIT {
             throw new AssertionError("this test needs systemd-socket-activate (Debian package systemd)");
         }
         try (Lab lab = Lab.create("s")) {
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             Path conf = dir.resolve("letmeind.conf");
             Files.writeString(conf, Configs4Test.full(100));
             Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r-----"));

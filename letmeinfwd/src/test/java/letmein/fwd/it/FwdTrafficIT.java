@@ -41,7 +41,7 @@ class FwdTrafficIT {
                     "ip link set lo up && ip link set vc up && ip addr add 10.213.0.2/24 dev vc "
                             + "&& ip addr add fd00:213::2/64 dev vc nodad"));
             r.ok("client side");
-            Path dir = Daemon.newDir();
+            Path dir = lab.newDir();
             Files.writeString(dir.resolve("Listen.java"), LISTENER);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process listener = new ProcessBuilder("ip", "netns", "exec", lab.ns, java, dir.resolve("Listen.java").toString(),

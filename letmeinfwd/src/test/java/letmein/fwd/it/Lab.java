@@ -19,6 +19,7 @@ final class Lab implements AutoCloseable {
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     final String ns;
     final List<String> extraNamespaces = new ArrayList<>();
+    private final List<Path> dirs = new ArrayList<>();
 
     private Lab(String ns) {
         this.ns = ns;
@@ -142,8 +143,22 @@ final class Lab implements AutoCloseable {
         return sb.toString();
     }
 
+    /** A temporary directory (0755, so unprivileged probes can reach sockets in it), deleted on close. */
+    Path newDir() throws IOException {
+        Path d = Daemon.newDir();
+        dirs.add(d);
+        return d;
+    }
+
     @Override
     public void close() {
+        for (Path d : dirs) {
+            try (var walk = Files.walk(d)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort: a leftover temp dir is harmless
+            }
+        }
         for (String extra : extraNamespaces) {
             Cmd.run(List.of("ip", "netns", "del", extra));
         }
