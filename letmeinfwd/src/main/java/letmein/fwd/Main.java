@@ -40,13 +40,19 @@ import letmein.proto.config.ServerConfig;
  * letmeinfwd: the privileged firewall daemon. It is the only part with CAP_NET_ADMIN and can do exactly
  * two things for letmeind: open a configured resource for the address letmeind names, and close it.
  */
-@Command(name = "letmeinfwd", mixinStandardHelpOptions = true, version = "letmeinfwd 12.5.0",
+@Command(name = "letmeinfwd", version = "letmeinfwd 12.5.0",
         description = "letmein firewall daemon: opens and closes nftables leases for letmeind.")
 public final class Main implements Callable<Integer> {
     /** Receive timeout for one IPC request (upstream: 13 s). */
     static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(13);
     /** Upper bound for one nft process. */
     static final Duration NFT_TIMEOUT = Duration.ofSeconds(20);
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "print the version and exit")
+    boolean version;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "server config (letmeind.conf)")
     Path config;

@@ -205,6 +205,15 @@ class FwdLifecycleIT {
                     dir.resolve("bad.conf").toString(), "--check-config"));
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err()).contains("bad.conf:2");
+            Cmd.Result version = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-v"));
+            assertThat(version.exit()).isZero();
+            assertThat(version.out()).contains("letmeinfwd 12.5.0");
+            Cmd.Result usage = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "--bogus"));
+            assertThat(usage.exit()).isEqualTo(2);
+            Cmd.Result missing = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-c",
+                    dir.resolve("missing.conf").toString()));
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.err()).contains("missing.conf does not exist");
             // a regular file where the socket belongs is not replaced
             Files.createDirectories(dir.resolve("letmeinfwd"));
             Files.writeString(dir.resolve("letmeinfwd/letmeinfwd.sock"), "precious");
