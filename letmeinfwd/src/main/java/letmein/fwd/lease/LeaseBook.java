@@ -167,7 +167,6 @@ public final class LeaseBook {
 
     private synchronized CompletableFuture<Void> revokePort(UserId user, PortResource p, InetAddress c) {
         List<ElementKey> keys = elementKeys(p, c);
-        long gen = ++generation;
         Map<ElementKey, Held> previous = new HashMap<>();
         List<ObjectNode> cmds = new ArrayList<>();
         for (ElementKey k : keys) {
@@ -183,7 +182,7 @@ public final class LeaseBook {
                     if (err == null) {
                         log.info("lease revoked " + what);
                     } else {
-                        restore(elements, previous, gen);
+                        restore(elements, previous);
                     }
                 });
     }
@@ -256,7 +255,6 @@ public final class LeaseBook {
         } catch (LeaseException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long gen = ++generation;
         Map<JumpKey, Held> previous = new HashMap<>();
         for (JumpKey k : keys) {
             previous.put(k, jumps.remove(k));
@@ -267,7 +265,7 @@ public final class LeaseBook {
                     if (err == null) {
                         log.info("lease revoked " + what);
                     } else {
-                        restore(jumps, previous, gen);
+                        restore(jumps, previous);
                     }
                 });
     }
@@ -330,6 +328,7 @@ public final class LeaseBook {
         return Optional.empty();
     }
 
+    /** Undoes a failed install: only entries still carrying this change's generation. */
     private synchronized <K> void undo(Map<K, Held> map, Map<K, Held> previous, long gen) {
         previous.forEach((k, prev) -> {
             Held now = map.get(k);
@@ -343,7 +342,8 @@ public final class LeaseBook {
         });
     }
 
-    private synchronized <K> void restore(Map<K, Held> map, Map<K, Held> previous, long gen) {
+    /** Puts back what a failed revoke removed (unless a newer install has re-added it meanwhile). */
+    private synchronized <K> void restore(Map<K, Held> map, Map<K, Held> previous) {
         previous.forEach((k, prev) -> {
             if (prev != null) {
                 map.putIfAbsent(k, prev);
