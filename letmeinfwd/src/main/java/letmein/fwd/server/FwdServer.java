@@ -19,6 +19,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -97,6 +98,8 @@ public final class FwdServer implements AutoCloseable {
                 .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
                 .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+                // a client may half-close after its frame and still wait for the answer
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(new Admission())
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
@@ -252,14 +255,31 @@ public final class FwdServer implements AutoCloseable {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                if (!answered) {
+                    closedEarly();
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             cancelTimer();
             if (!answered) {
-                answered = true;
-                log.warn("request refused " + peer + ": connection closed after " + frame.readableBytes()
-                        + " of " + FwdCodec.SIZE + " bytes, nothing changed");
+                closedEarly();
             }
             frame.release();
+        }
+
+        private void closedEarly() {
+            answered = true;
+            cancelTimer();
+            log.warn("request refused " + peer + ": connection closed after " + frame.readableBytes()
+                    + " of " + FwdCodec.SIZE + " bytes, nothing changed");
         }
 
         @Override

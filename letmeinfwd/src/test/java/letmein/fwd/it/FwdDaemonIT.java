@@ -233,6 +233,15 @@ class FwdDaemonIT {
         assertThat(d.log()).contains("connection closed after 59 of 60 bytes, nothing changed");
         // the daemon is still serving
         assertThat(install(1, 0x10, "10.0.8.2")).isEqualTo(new FwdMessage.Ack());
+        // a client that half-closes after a complete frame still gets its answer
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(d.socket()));
+            ch.write(ByteBuffer.wrap(frame(new FwdMessage.Install(u1, new ResourceId(0x10), ip("10.0.8.3"), d.checksum))));
+            ch.shutdownOutput();
+            assertThat(Ipc.reply(Ipc.readUntilClose(ch, 10_000))).isEqualTo(new FwdMessage.Ack());
+        }
+        assertThat(lab.elements("letmein-v4")).containsKey("10.0.8.3 . tcp . 22");
     }
 
     @Test
