@@ -92,6 +92,43 @@ class FwdBenchIT {
                 System.out.print(report);
                 Files.writeString(Path.of("target/lmfwd-bench.txt"), report);
             }
+            try (Daemon d = Daemon.start(lab, dir, conf)) { // default -n 8
+                int mark = d.log().length();
+                double rate = concurrent(d, 1000, "10.63.");
+                Matcher m = Pattern.compile("merged changes=(\\d+)").matcher(d.log().substring(mark));
+                int maxMerged = 1;
+                while (m.find()) {
+                    maxMerged = Math.max(maxMerged, Integer.parseInt(m.group(1)));
+                }
+                String report = String.format(java.util.Locale.ROOT,
+                        "with the default -n 8: 50 concurrent clients, 1000 installs: %.0f/s, largest merged %d%n",
+                        rate, maxMerged);
+                System.out.print(report);
+                Files.writeString(Path.of("target/lmfwd-bench.txt"), report, java.nio.file.StandardOpenOption.APPEND);
+            }
+        }
+    }
+
+    private static double concurrent(Daemon d, int total, String prefix) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<FwdMessage>> replies = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < total; i++) {
+                InetAddress a = InetAddress.getByName(prefix + (i / 250) + "." + (i % 250 + 1));
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return Ipc.install(d.socket(), 1, 0x10, a, d.checksum);
+                }));
+            }
+            long c0 = System.nanoTime();
+            go.countDown();
+            for (Future<FwdMessage> f : replies) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(new FwdMessage.Ack());
+            }
+            return total / ((System.nanoTime() - c0) / 1e9);
+        } finally {
+            pool.shutdown();
         }
     }
 
