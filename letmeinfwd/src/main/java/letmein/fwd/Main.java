@@ -7,17 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.FirewallSetup;
@@ -40,46 +35,44 @@ import letmein.proto.config.ServerConfig;
  * letmeinfwd: the privileged firewall daemon. It is the only part with CAP_NET_ADMIN and can do exactly
  * two things for letmeind: open a configured resource for the address letmeind names, and close it.
  */
-@Command(name = "letmeinfwd", version = "letmeinfwd 12.5.0",
-        description = "letmein firewall daemon: opens and closes nftables leases for letmeind.")
 public final class Main implements Callable<Integer> {
+    static final String VERSION = "letmeinfwd 12.5.0";
+    /** The command line is parsed by hand: picocli's reflection alone cost ~3 MiB of idle memory here. */
+    static final String USAGE = String.join("\n",
+            "Usage: letmeinfwd [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [--check-config]",
+            "                  [--letmeind-user NAME] [--letmeind-group NAME] [--seccomp [MODE]] [-h] [-v]",
+            "letmein firewall daemon: opens and closes nftables leases for letmeind.",
+            "  -c, --config FILE          server config (letmeind.conf)",
+            "      --rundir DIR           runtime directory (default /run)",
+            "      --no-systemd           bind the socket ourselves, do not use socket activation",
+            "  -n, --num-connections N    connections served at once (default 8)",
+            "      --check-config         validate the config and exit 0 (valid) or 1",
+            "      --letmeind-user NAME   user allowed to connect (default letmeind)",
+            "      --letmeind-group NAME  group allowed to connect and owning the socket (default letmeind)",
+            "      --seccomp [MODE]       accepted for compatibility; the JVM cannot install seccomp lists,",
+            "                             use the systemd unit's SystemCallFilter=",
+            "  -h, --help                 show this help and exit",
+            "  -v, --version              print the version and exit");
+
     /** Receive timeout for one IPC request (upstream: 13 s). */
     static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(13);
     /** Upper bound for one nft process. */
     static final Duration NFT_TIMEOUT = Duration.ofSeconds(20);
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
-
-    @Option(names = {"-v", "--version"}, versionHelp = true, description = "print the version and exit")
-    boolean version;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "server config (letmeind.conf)")
     Path config;
 
-    @Option(names = "--rundir", paramLabel = "DIR", defaultValue = "/run", description = "runtime directory (default /run)")
-    Path rundir;
+    Path rundir = Path.of("/run");
 
-    @Option(names = "--no-systemd", description = "bind the socket ourselves, do not use socket activation")
     boolean noSystemd;
 
-    @Option(names = {"-n", "--num-connections"}, paramLabel = "N", defaultValue = "8",
-            description = "connections served at once (default 8)")
-    int numConnections;
+    int numConnections = 8;
 
-    @Option(names = "--check-config", description = "validate the config and exit 0 (valid) or 1")
     boolean checkConfig;
 
-    @Option(names = "--letmeind-user", paramLabel = "NAME", defaultValue = "letmeind",
-            description = "user allowed to connect (default letmeind)")
-    String letmeindUser;
+    String letmeindUser = "letmeind";
 
-    @Option(names = "--letmeind-group", paramLabel = "NAME", defaultValue = "letmeind",
-            description = "group allowed to connect and owning the socket (default letmeind)")
-    String letmeindGroup;
+    String letmeindGroup = "letmeind";
 
-    @Option(names = "--seccomp", paramLabel = "MODE", arity = "0..1",
-            description = "accepted for compatibility; the JVM cannot install seccomp lists, use the systemd unit's SystemCallFilter=")
     String seccomp;
 
     private final PrintStream out;
@@ -93,21 +86,128 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Netty would otherwise enumerate network interfaces (and warn inside empty namespaces) only to
-        // make channel ids unique across hosts, which a local Unix socket does not need.
-        System.setProperty("io.netty.machineId", "02:00:00:00:00:00:00:01");
         // Spawning nft is letmeinfwd's hot path: vfork+exec is ~1.5 ms faster per nft run than the
         // JDK 17 default (posix_spawn of jspawnhelper, which then execs nft). Read once at first spawn.
         if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
         }
         Main main = new Main(System.out, System.err, System.getenv());
-        CommandLine cl = new CommandLine(main);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            System.err.println("letmeinfwd: " + e.getMessage());
-            return 1;
-        });
-        System.exit(cl.execute(args));
+        int rc = main.parse(args);
+        if (rc < 0) {
+            try {
+                rc = main.call();
+            } catch (RuntimeException e) {
+                System.err.println("letmeinfwd: " + e.getMessage());
+                rc = 1;
+            }
+        }
+        System.exit(rc);
+    }
+
+    /** A command-line error: exit code 2 with the message and the usage on stderr. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Parses {@code args} into the fields. Returns -1 to run the daemon, or the exit code when the command
+     * line was answered (help, version: 0) or wrong (2). Accepts {@code --opt VALUE}, {@code --opt=VALUE}
+     * and {@code -cVALUE}.
+     */
+    private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("-c", "--config", "--rundir", "-n",
+            "--num-connections", "--letmeind-user", "--letmeind-group");
+
+    int parse(String[] args) {
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String name = a;
+                String inline = null;
+                if (a.startsWith("--") && a.indexOf('=') > 0) {
+                    name = a.substring(0, a.indexOf('='));
+                    inline = a.substring(a.indexOf('=') + 1);
+                } else if (a.length() > 2 && (a.startsWith("-c") || a.startsWith("-n"))) {
+                    name = a.substring(0, 2);
+                    inline = a.substring(2).startsWith("=") ? a.substring(3) : a.substring(2);
+                }
+                switch (name) {
+                    case "-h", "--help" -> {
+                        noValue(name, inline);
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "-v", "--version" -> {
+                        noValue(name, inline);
+                        out.println(VERSION);
+                        return 0;
+                    }
+                    case "-c", "--config" -> config = Path.of(value(args, i, name, inline));
+                    case "--rundir" -> rundir = Path.of(value(args, i, name, inline));
+                    case "--no-systemd" -> {
+                        noValue(name, inline);
+                        noSystemd = true;
+                    }
+                    case "-n", "--num-connections" -> {
+                        String v = value(args, i, name, inline);
+                        try {
+                            numConnections = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            throw new UsageException("invalid value for " + name + ": '" + v + "' is not a number");
+                        }
+                    }
+                    case "--check-config" -> {
+                        noValue(name, inline);
+                        checkConfig = true;
+                    }
+                    case "--letmeind-user" -> letmeindUser = value(args, i, name, inline);
+                    case "--letmeind-group" -> letmeindGroup = value(args, i, name, inline);
+                    case "--seccomp" -> {
+                        if (inline != null) {
+                            seccomp = inline;
+                        } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                            seccomp = args[++i];
+                        } else {
+                            seccomp = "";
+                        }
+                    }
+                    default -> throw new UsageException(a.startsWith("-") ? "unknown option '" + a + "'"
+                            : "unexpected argument '" + a + "'");
+                }
+                if (inline == null && TAKES_VALUE.contains(name)) {
+                    i++; // the value was the next argument
+                }
+                if (inline != null && inline.isEmpty() && !name.equals("--seccomp")) {
+                    throw new UsageException("missing value for " + name);
+                }
+            }
+            return -1;
+        } catch (UsageException e) {
+            err.println("letmeinfwd: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("letmeinfwd: invalid path: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** The option's value: inline ({@code --opt=V}, {@code -cV}) or the next argument. */
+    private static String value(String[] args, int i, String name, String inline) throws UsageException {
+        if (inline != null) {
+            return inline;
+        }
+        if (i + 1 >= args.length) {
+            throw new UsageException("missing value for " + name);
+        }
+        return args[i + 1];
+    }
+
+    private static void noValue(String name, String inline) throws UsageException {
+        if (inline != null) {
+            throw new UsageException(name + " takes no value");
+        }
     }
 
     @Override
@@ -158,20 +258,16 @@ public final class Main implements Callable<Integer> {
 
     private int serve(ServerConfig conf, FirewallNames names) throws StartupException {
         Log log = Log.to(out, conf.general().debug());
-        if (!Epoll.isAvailable()) {
-            throw new StartupException("Netty epoll transport unavailable: " + Epoll.unavailabilityCause(), null);
-        }
         PeerPolicy policy;
-        Optional<java.nio.file.attribute.GroupPrincipal> group;
+        Optional<GroupPrincipal> group;
         try {
-            OptionalInt uid = Accounts.uid(letmeindUser);
-            OptionalInt gid = Accounts.gid(letmeindGroup);
-            group = RunDir.group(letmeindGroup);
-            policy = new PeerPolicy(uid, gid);
-            if (uid.isEmpty()) {
+            Optional<UserPrincipal> user = Accounts.user(letmeindUser);
+            group = Accounts.group(letmeindGroup);
+            policy = new PeerPolicy(Accounts.root(), user, group);
+            if (user.isEmpty()) {
                 log.warn("user " + letmeindUser + " does not exist; only root and group " + letmeindGroup + " may connect");
             }
-            if (gid.isEmpty()) {
+            if (group.isEmpty()) {
                 log.warn("group " + letmeindGroup + " does not exist; the socket stays root-only group");
             }
         } catch (IOException e) {
@@ -181,7 +277,13 @@ public final class Main implements Callable<Integer> {
         NftRunner nft = new NftRunner(conf.nftables().exe(), NFT_TIMEOUT);
         FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(), log);
         long pid = ProcessHandle.current().pid();
-        EventLoopGroup loop = new EpollEventLoopGroup(1);
+        // one timer thread: lease expiry every second and the receive timeout of each connection
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "fwd-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
         RunDir dir = null;
         boolean bound = false;
         NftBatcher batcher = null;
@@ -197,27 +299,38 @@ public final class Main implements Callable<Integer> {
             batcher = new NftBatcher(nft, names, log, 1000);
             LeaseBook book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(),
                     setup.controlRules(), batcher, TimeSource.SYSTEM, log);
-            server = new FwdServer(loop, policy, new RequestCheck(conf, names), book, numConnections,
+            server = new FwdServer(timer, policy, new RequestCheck(conf, names), book, numConnections,
                     RECEIVE_TIMEOUT, log);
-            OptionalInt fd = noSystemd ? OptionalInt.empty() : Systemd.listenFd(env, pid);
-            if (fd.isPresent()) {
-                server.adopt(fd.getAsInt());
-                log.info("serving on the socket passed by systemd (fd " + fd.getAsInt() + ")");
+            boolean activated = !noSystemd && Systemd.socketActivated(env, pid);
+            if (activated) {
+                java.nio.channels.ServerSocketChannel inherited = Systemd.inheritedListener();
+                server.adopt(inherited);
+                dir.writePid(pid);
+                log.info("serving on the socket passed by systemd (" + inherited.getLocalAddress() + ", on stdin) peers="
+                        + policy + " max-connections=" + numConnections);
             } else {
                 dir.clearStaleSocket();
                 server.bind(dir.socketPath());
                 bound = true;
                 dir.secureSocket();
+                dir.writePid(pid);
                 log.info("serving on " + dir.socketPath() + " peers=" + policy + " max-connections=" + numConnections);
             }
-            dir.writePid(pid);
-            loop.scheduleAtFixedRate(book::expireDue, 1, 1, TimeUnit.SECONDS);
+            LeaseBook expiring = book;
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    expiring.expireDue();
+                } catch (RuntimeException e) {
+                    // a periodic task that throws is never run again: log and keep expiring
+                    log.warn("lease expiry failed (will retry in 1 s): " + e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
                     s -> log.warn("reloading is not supported; restart letmeinfwd (and letmeind) instead"));
-            if (fd.isPresent()) {
-                log.info("systemd: " + Systemd.notifyReady(env, loop));
+            if (activated) {
+                log.info("systemd: " + Systemd.notifyReady(env));
             }
             stop.await();
             log.info("stopping: removing leases, sets and control-port rules");
@@ -248,7 +361,7 @@ public final class Main implements Callable<Integer> {
                     log.warn("cannot remove letmeinfwd's rules and sets: " + e.getMessage());
                 }
             }
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            timer.shutdownNow();
             if (dir != null) {
                 dir.cleanup(bound);
             }

@@ -1,31 +1,29 @@
 package letmein.fwd.server;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollMode;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.PeerCredentials;
-import io.netty.util.concurrent.ScheduledFuture;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 import letmein.fwd.Log;
 import letmein.fwd.check.RequestCheck;
@@ -39,74 +37,133 @@ import letmein.proto.net.Addresses;
  * The IPC endpoint: a Unix stream socket on which each connection carries exactly one 60-byte request
  * and gets one ACK or NACK. Every connection's SO_PEERCRED is checked first; a refused peer is logged
  * and closed and the daemon keeps serving. At most {@code maxConnections} connections are served at
- * once (the listener stops accepting until one ends), and a connection must deliver its request within
+ * once (the accept thread waits until one ends), and a connection must deliver its request within
  * {@code receiveTimeout}. A frame that is short, oversized or malformed never reaches the firewall.
+ *
+ * <p>Plain JDK channels and threads rather than Netty: the daemon is idle almost always and serves one
+ * short request per connection, and Netty's classes, native library and buffers alone cost more resident
+ * memory than the whole budget leaves. One accept thread blocks in accept(); each connection gets a
+ * worker thread (created on demand, at most {@code maxConnections}, gone after 30 s idle); the receive
+ * timeout closes the channel from the shared timer, which wakes the worker blocked in read().
  */
 public final class FwdServer implements AutoCloseable {
-    private final EventLoopGroup group;
+    private static final long WORKER_KEEP_ALIVE_S = 30;
+    private final ScheduledExecutorService timer;
     private final PeerPolicy policy;
     private final RequestCheck check;
     private final LeaseBook book;
     private final int maxConnections;
     private final Duration receiveTimeout;
     private final Log log;
+    private final Semaphore slots;
     private final AtomicInteger active = new AtomicInteger();
-    private Channel listener;
+    private final ThreadPoolExecutor workers;
+    private volatile ServerSocketChannel listener;
+    private Thread acceptor;
 
-    public FwdServer(EventLoopGroup group, PeerPolicy policy, RequestCheck check, LeaseBook book, int maxConnections,
-            Duration receiveTimeout, Log log) {
+    /**
+     * @param timer runs the receive timeouts (shared with the lease expiry timer; never blocks)
+     */
+    public FwdServer(ScheduledExecutorService timer, PeerPolicy policy, RequestCheck check, LeaseBook book,
+            int maxConnections, Duration receiveTimeout, Log log) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("at least one connection must be allowed");
         }
-        this.group = group;
+        this.timer = timer;
         this.policy = policy;
         this.check = check;
         this.book = book;
         this.maxConnections = maxConnections;
         this.receiveTimeout = receiveTimeout;
         this.log = log;
+        this.slots = new Semaphore(maxConnections);
+        AtomicInteger n = new AtomicInteger();
+        // the semaphore bounds the connections; the queue only bridges the moment between a worker releasing
+        // its slot and going back to the pool (a SynchronousQueue would reject the next connection then)
+        this.workers = new ThreadPoolExecutor(maxConnections, maxConnections, WORKER_KEEP_ALIVE_S, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "fwd-conn-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
     }
 
-    /** Binds a new socket at {@code path} (the caller has cleared a stale one). */
+    /** Binds a new socket at {@code path} (the caller has cleared a stale one) and starts serving. */
     public void bind(Path path) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            listener = bootstrap(new EpollServerDomainSocketChannel()).bind(new DomainSocketAddress(path.toString()))
-                    .syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+            ch.bind(UnixDomainSocketAddress.of(path), 64);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
             throw new IOException("cannot bind " + path + ": " + e.getMessage(), e);
         }
+        start(ch);
     }
 
-    /** Serves on a listening socket inherited from systemd. */
-    public void adopt(int fd) throws IOException {
+    /** Serves on a listening socket inherited from systemd (blocking or not: accept runs in blocking mode). */
+    public void adopt(ServerSocketChannel inherited) throws IOException {
         try {
-            listener = bootstrap(new EpollServerDomainSocketChannel(fd, true)).register().syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot use the socket passed by systemd (fd " + fd + "): " + e.getMessage(), e);
+            inherited.configureBlocking(true);
+        } catch (IOException e) {
+            throw new IOException("cannot use the socket passed by systemd: " + e.getMessage(), e);
+        }
+        start(inherited);
+    }
+
+    private void start(ServerSocketChannel ch) {
+        listener = ch;
+        acceptor = new Thread(this::acceptLoop, "fwd-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void acceptLoop() {
+        ServerSocketChannel l = listener;
+        while (l.isOpen()) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            SocketChannel ch;
+            try {
+                ch = l.accept();
+            } catch (ClosedChannelException e) {
+                slots.release();
+                return; // close(): AsynchronousCloseException is a ClosedChannelException
+            } catch (IOException | RuntimeException e) {
+                slots.release();
+                log.warn("accept failed (still serving): " + e.getMessage());
+                pause(); // e.g. EMFILE: do not spin
+                continue;
+            }
+            active.incrementAndGet();
+            try {
+                workers.execute(() -> {
+                    try {
+                        serve(ch);
+                    } finally {
+                        closeQuietly(ch);
+                        active.decrementAndGet();
+                        slots.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                closeQuietly(ch); // shutting down
+                active.decrementAndGet();
+                slots.release();
+                return;
+            }
         }
     }
 
-    /**
-     * A socket from systemd arrives in blocking mode and the JVM cannot clear O_NONBLOCK on it, so the
-     * listener is level-triggered and accepts one connection per readiness event: accept() is then only
-     * called when a connection is pending and never blocks the event loop, whichever mode the fd has.
-     */
-    @SuppressWarnings("deprecation")
-    private ServerBootstrap bootstrap(EpollServerDomainSocketChannel channel) {
-        return new ServerBootstrap().group(group).channelFactory(() -> channel)
-                .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
-                .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
-                .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
-                // a client may half-close after its frame and still wait for the answer
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(new Admission())
-                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
-                    @Override
-                    protected void initChannel(EpollDomainSocketChannel ch) {
-                        ch.pipeline().addLast(new Connection());
-                    }
-                });
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Connections currently being served. */
@@ -114,181 +171,147 @@ public final class FwdServer implements AutoCloseable {
         return active.get();
     }
 
+    /** Stops accepting; requests in progress get up to a second to finish. Idempotent. */
     @Override
     public void close() {
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
+        ServerSocketChannel l = listener;
+        if (l != null) {
+            closeQuietly(l);
+        }
+        if (acceptor != null) {
+            try {
+                acceptor.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Counts accepted connections on the listener and stops accepting at the limit. */
-    private final class Admission extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            Channel child = (Channel) msg;
-            Channel server = ctx.channel();
-            if (active.incrementAndGet() >= maxConnections) {
-                server.config().setAutoRead(false);
-            }
-            child.closeFuture().addListener(f -> {
-                if (active.decrementAndGet() < maxConnections) {
-                    server.config().setAutoRead(true);
-                }
-            });
-            ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("accept failed (still serving): " + cause.getMessage());
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // closing is best effort; nothing else to do with this connection
         }
     }
 
     /** One connection: peer check, one frame, one answer. */
-    private final class Connection extends ChannelInboundHandlerAdapter {
-        private final ByteBuf frame = Unpooled.buffer(FwdCodec.SIZE + 1);
-        private String peer = "peer=?";
-        private boolean answered;
-        private ScheduledFuture<?> timer;
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            PeerCredentials cred;
-            try {
-                cred = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
-            } catch (IOException e) {
-                log.warn("peer refused: cannot read SO_PEERCRED: " + e.getMessage());
-                answered = true;
-                ctx.close();
-                return;
-            }
-            int gid = cred.gids().length > 0 ? cred.gids()[0] : -1;
-            peer = "pid=" + cred.pid() + " uid=" + cred.uid() + " gid=" + gid;
-            if (!policy.allows(cred.uid(), gid)) {
-                log.warn("peer refused " + peer + ": only " + policy + " may use letmeinfwd");
-                answered = true;
-                ctx.close();
-                return;
-            }
-            timer = ctx.executor().schedule(() -> {
-                if (!answered) {
-                    answered = true;
-                    log.warn("request refused " + peer + ": no complete request within " + receiveTimeout.toMillis()
-                            + " ms (" + frame.readableBytes() + " bytes), connection closed, nothing changed");
-                    ctx.close();
-                }
+    private void serve(SocketChannel ch) {
+        UnixDomainPrincipal cred;
+        try {
+            cred = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        } catch (IOException | RuntimeException e) {
+            log.warn("peer refused: cannot read SO_PEERCRED: " + e.getMessage());
+            return;
+        }
+        String peer = "uid=" + cred.user().getName() + " gid=" + cred.group().getName();
+        if (!policy.allows(cred)) {
+            log.warn("peer refused " + peer + ": only " + policy + " may use letmeinfwd");
+            return;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(FwdCodec.SIZE + 1);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicInteger received = new AtomicInteger();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> {
+                timedOut.set(true);
+                // logged before the close, so the line is there when the peer sees the connection end
+                log.warn("request refused " + peer + ": no complete request within " + receiveTimeout.toMillis()
+                        + " ms (" + received.get() + " bytes), connection closed, nothing changed");
+                closeQuietly(ch);
             }, receiveTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return; // shutting down
         }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf in = (ByteBuf) msg;
-            try {
-                if (answered) {
-                    return;
+        try {
+            while (frame.position() < FwdCodec.SIZE) {
+                if (ch.read(frame) < 0) {
+                    break;
                 }
-                frame.writeBytes(in, Math.min(in.readableBytes(), FwdCodec.SIZE + 1 - frame.readableBytes()));
-                if (frame.readableBytes() > FwdCodec.SIZE || in.isReadable()) {
-                    nack(ctx, "oversized frame (more than " + FwdCodec.SIZE + " bytes)");
-                } else if (frame.readableBytes() == FwdCodec.SIZE) {
-                    handle(ctx);
-                }
-            } finally {
-                in.release();
+                received.set(frame.position());
             }
+        } catch (AsynchronousCloseException e) {
+            return; // the receive timeout closed it (and logged why)
+        } catch (IOException e) {
+            deadline.cancel(false);
+            log.warn("connection error " + peer + ": " + e.getMessage());
+            return;
         }
+        deadline.cancel(false);
+        if (timedOut.get()) {
+            return; // the deadline closed the channel (and logged) just as the read ended: it cannot be answered
+        }
+        if (frame.position() < FwdCodec.SIZE) {
+            log.warn("request refused " + peer + ": connection closed after " + frame.position() + " of "
+                    + FwdCodec.SIZE + " bytes, nothing changed");
+            return;
+        }
+        if (frame.position() > FwdCodec.SIZE) {
+            nack(ch, peer, "oversized frame (more than " + FwdCodec.SIZE + " bytes)");
+            return;
+        }
+        reply(ch, peer, handle(frame.array(), peer));
+    }
 
-        private void handle(ChannelHandlerContext ctx) {
-            answered = true;
-            cancelTimer();
-            ctx.channel().config().setAutoRead(false);
-            byte[] bytes = new byte[FwdCodec.SIZE];
-            frame.readBytes(bytes);
-            FwdMessage message;
-            try {
-                message = FwdCodec.decode(bytes);
-            } catch (FwdProtocolException e) {
-                nack(ctx, "malformed frame: " + e.getMessage());
-                return;
+    private FwdMessage handle(byte[] buffer, String peer) {
+        byte[] bytes = java.util.Arrays.copyOf(buffer, FwdCodec.SIZE);
+        FwdMessage message;
+        try {
+            message = FwdCodec.decode(bytes);
+        } catch (FwdProtocolException e) {
+            return refused(peer, "malformed frame: " + e.getMessage());
+        }
+        RequestCheck.Verdict verdict = check.check(message);
+        if (verdict instanceof RequestCheck.Refuse r) {
+            return refused(peer, r.reason());
+        }
+        RequestCheck.Accept a = (RequestCheck.Accept) verdict;
+        FwdMessage.Request req = a.request();
+        boolean install = req instanceof FwdMessage.Install;
+        String what = (install ? "install" : "revoke") + " user=" + req.user() + " resource=" + req.resource()
+                + " addr=" + Addresses.text(req.address());
+        try {
+            CompletableFuture<Void> done = install ? book.install(req.user(), a.resource(), req.address())
+                    : book.revoke(req.user(), a.resource(), req.address());
+            done.get();
+            return new FwdMessage.Ack();
+        } catch (ExecutionException e) {
+            return refused(peer, what + " failed: " + LeaseBook.cause(e.getCause()).getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return refused(peer, what + " interrupted: letmeinfwd is stopping");
+        } catch (RuntimeException e) {
+            return refused(peer, what + " failed: " + LeaseBook.cause(e).getMessage());
+        }
+    }
+
+    private FwdMessage refused(String peer, String reason) {
+        log.warn("request refused " + peer + ": " + reason);
+        return new FwdMessage.Nack();
+    }
+
+    private void nack(SocketChannel ch, String peer, String reason) {
+        reply(ch, peer, refused(peer, reason));
+    }
+
+    private void reply(SocketChannel ch, String peer, FwdMessage m) {
+        ByteBuffer out = ByteBuffer.wrap(FwdCodec.encode(m));
+        try {
+            while (out.hasRemaining()) {
+                ch.write(out);
             }
-            RequestCheck.Verdict verdict = check.check(message);
-            if (verdict instanceof RequestCheck.Refuse r) {
-                nack(ctx, r.reason());
-                return;
-            }
-            RequestCheck.Accept a = (RequestCheck.Accept) verdict;
-            FwdMessage.Request req = a.request();
-            boolean install = req instanceof FwdMessage.Install;
-            CompletableFuture<Void> done;
-            try {
-                done = install ? book.install(req.user(), a.resource(), req.address())
-                        : book.revoke(req.user(), a.resource(), req.address());
-            } catch (RuntimeException e) {
-                done = CompletableFuture.failedFuture(e);
-            }
-            String what = (install ? "install" : "revoke") + " user=" + req.user() + " resource=" + req.resource()
-                    + " addr=" + Addresses.text(req.address());
-            done.whenComplete((ok, err) -> ctx.executor().execute(() -> {
-                if (err == null) {
-                    reply(ctx, new FwdMessage.Ack());
-                } else {
-                    nack(ctx, what + " failed: " + LeaseBook.cause(err).getMessage());
-                }
-            }));
-        }
-
-        private void nack(ChannelHandlerContext ctx, String reason) {
-            answered = true;
-            cancelTimer();
-            log.warn("request refused " + peer + ": " + reason);
-            reply(ctx, new FwdMessage.Nack());
-        }
-
-        private void reply(ChannelHandlerContext ctx, FwdMessage m) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(FwdCodec.encode(m))).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        private void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ChannelInputShutdownEvent) {
-                if (!answered) {
-                    closedEarly();
-                    ctx.close();
-                }
-                return;
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            cancelTimer();
-            if (!answered) {
-                closedEarly();
-            }
-            frame.release();
-        }
-
-        private void closedEarly() {
-            answered = true;
-            cancelTimer();
-            log.warn("request refused " + peer + ": connection closed after " + frame.readableBytes()
-                    + " of " + FwdCodec.SIZE + " bytes, nothing changed");
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!answered) {
-                answered = true;
-                log.warn("connection error " + peer + ": " + cause.getMessage());
-            }
-            ctx.close();
+        } catch (IOException e) {
+            log.warn("cannot send the answer to " + peer + ": " + e.getMessage());
         }
     }
 }

@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,16 +30,6 @@ public final class RunDir {
         this.dir = dir;
         this.group = group;
     }
-
-    /** The group principal of {@code name}, empty if there is no such group. */
-    public static Optional<GroupPrincipal> group(String name) throws IOException {
-        try {
-            return Optional.of(java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name));
-        } catch (UserPrincipalNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
 
     /** Creates (or fixes) {@code <rundir>/letmeinfwd} with mode 0750 and {@code group}. */
     public static RunDir create(Path rundir, Optional<GroupPrincipal> group) throws IOException {

@@ -292,7 +292,7 @@ class FwdDaemonIT {
         Cmd.Result refused = Cmd.run(List.of("setpriv", "--reuid", "65533", "--regid", "65533", "--groups", "65534",
                 java, probe.toString(), d.socket().toString(), hex));
         assertThat(refused.out().trim()).as(refused.err()).isEqualTo("CLOSED 0");
-        assertThat(d.log()).containsPattern("WARN peer refused pid=\\d+ uid=65533 gid=65533");
+        assertThat(d.log()).contains("WARN peer refused uid=65533 gid=65533");
         assertThat(lab.elements("letmein-v4")).doesNotContainKey("10.0.10.1 . tcp . 22");
         // uid 65534 (--letmeind-user nobody) is allowed
         Cmd.Result allowed = Cmd.run(List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",

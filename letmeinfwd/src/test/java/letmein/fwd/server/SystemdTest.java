@@ -4,36 +4,74 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 class SystemdTest {
+    private static final UserPrincipalLookupService LOOKUP = FileSystems.getDefault().getUserPrincipalLookupService();
+
     @Test
     void noSocketsWhenTheVariablesAreAbsentOrForAnotherProcess() throws Exception {
-        assertThat(Systemd.listenFd(Map.of(), 42)).isEqualTo(OptionalInt.empty());
-        assertThat(Systemd.listenFd(Map.of("LISTEN_FDS", "1", "LISTEN_PID", "41"), 42)).isEqualTo(OptionalInt.empty());
-        assertThat(Systemd.listenFd(Map.of("LISTEN_FDS", "0", "LISTEN_PID", "42"), 42)).isEqualTo(OptionalInt.empty());
+        assertThat(Systemd.socketActivated(Map.of(), 42)).isFalse();
+        assertThat(Systemd.socketActivated(Map.of("LISTEN_FDS", "1", "LISTEN_PID", "41"), 42)).isFalse();
+        assertThat(Systemd.socketActivated(Map.of("LISTEN_FDS", "0", "LISTEN_PID", "42"), 42)).isFalse();
+        assertThat(Systemd.socketActivated(Map.of("LISTEN_FDS", "1", "LISTEN_PID", "42"), 42)).isTrue();
     }
 
     @Test
     void refusesMoreThanOneSocketOrGarbage() {
-        assertThatThrownBy(() -> Systemd.listenFd(Map.of("LISTEN_FDS", "2", "LISTEN_PID", "42"), 42))
+        assertThatThrownBy(() -> Systemd.socketActivated(Map.of("LISTEN_FDS", "2", "LISTEN_PID", "42"), 42))
                 .isInstanceOf(IOException.class).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> Systemd.listenFd(Map.of("LISTEN_FDS", "x", "LISTEN_PID", "42"), 42))
+        assertThatThrownBy(() -> Systemd.socketActivated(Map.of("LISTEN_FDS", "x", "LISTEN_PID", "42"), 42))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a number");
     }
 
     @Test
-    void peerPolicyAllowsRootTheUserAndThePrimaryGroupOnly() {
-        PeerPolicy p = new PeerPolicy(OptionalInt.of(998), OptionalInt.of(997));
-        assertThat(p.allows(0, 0)).isTrue();
-        assertThat(p.allows(998, 100)).isTrue();
-        assertThat(p.allows(1000, 997)).isTrue();
-        assertThat(p.allows(1000, 1000)).isFalse();
-        PeerPolicy rootOnly = new PeerPolicy(OptionalInt.empty(), OptionalInt.empty());
-        assertThat(rootOnly.allows(65534, 65534)).isFalse();
-        assertThat(rootOnly.allows(0, 5)).isTrue();
+    void withoutASocketOnStdinTheErrorSaysHowToPassIt() {
+        // surefire's stdin is a pipe, not a listening AF_UNIX socket
+        assertThatThrownBy(Systemd::inheritedListener).isInstanceOf(IOException.class)
+                .hasMessageContaining("bin/letmeinfwd").hasMessageContaining("StandardInput=socket");
+    }
+
+    @Test
+    void peerPolicyAllowsRootTheUserAndThePrimaryGroupOnly() throws Exception {
+        // numeric principals: uids/gids without a passwd/group entry, as SO_PEERCRED reports them
+        PeerPolicy p = new PeerPolicy(Accounts.root(), Optional.of(user(64998)), Optional.of(group(64997)));
+        assertThat(p.allows(Accounts.root(), group(0))).isTrue();
+        assertThat(p.allows(user(0), group(5))).isTrue();
+        assertThat(p.allows(user(64998), group(100))).isTrue();
+        assertThat(p.allows(user(64000), group(64997))).isTrue();
+        assertThat(p.allows(user(64000), group(64000))).isFalse();
+        PeerPolicy rootOnly = new PeerPolicy(Accounts.root(), Optional.empty(), Optional.empty());
+        assertThat(rootOnly.allows(user(65534), group(65534))).isFalse();
+        assertThat(rootOnly.allows(user(0), group(5))).isTrue();
+        assertThat(p.toString()).isEqualTo("root, user 64998, group 64997");
+    }
+
+    @Test
+    void accountNamesThatAreNoNamesAreRejected() {
+        assertThatThrownBy(() -> Accounts.user("-x")).isInstanceOf(IOException.class).hasMessageContaining("invalid");
+        assertThatThrownBy(() -> Accounts.group("a:b")).isInstanceOf(IOException.class).hasMessageContaining("invalid");
+    }
+
+    @Test
+    void unknownAccountsAreEmpty() throws Exception {
+        assertThat(Accounts.user("lmr-no-such-user")).isEmpty();
+        assertThat(Accounts.group("lmr-no-such-group")).isEmpty();
+        assertThat(Accounts.root().getName()).isNotEmpty();
+    }
+
+    private static UserPrincipal user(int uid) throws IOException {
+        return LOOKUP.lookupPrincipalByName(Integer.toString(uid));
+    }
+
+    private static GroupPrincipal group(int gid) throws IOException {
+        return LOOKUP.lookupPrincipalByGroupName(Integer.toString(gid));
     }
 }
