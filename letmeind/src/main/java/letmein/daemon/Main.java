@@ -12,50 +12,44 @@ import letmein.proto.config.ConfigException;
 import letmein.proto.config.Configs;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
  * letmeind: the unprivileged, internet-facing daemon. Parses the command line, loads the config,
  * opens (or adopts) the control sockets, writes the pid file and serves until SIGTERM.
  */
-@Command(name = "letmeind", mixinStandardHelpOptions = false, sortOptions = false,
-        description = "letmein control-port daemon (port knocking, single-packet authorization).")
 public final class Main implements Callable<Integer> {
     static final String VERSION = "12.5.0";
+    /** The command line is parsed by hand: picocli's reflection alone cost ~3 MiB of idle memory. */
+    static final String USAGE = String.join("\n",
+            "Usage: letmeind [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [-N N] [--check-config] [--seccomp]",
+            "                [-v] [-h]",
+            "letmein control-port daemon (port knocking, single-packet authorization).",
+            "  -c, --config FILE              Server config file (letmeind.conf).",
+            "      --rundir DIR               Runtime directory (default: /run).",
+            "      --no-systemd               Do not use systemd socket activation or notification.",
+            "  -n, --num-connections N        Maximum concurrent sessions (default: 64).",
+            "  -N, --num-ip-connections N     Maximum concurrent sessions per source (IPv4 address or IPv6 /56;",
+            "                                 default: 8; at most -n).",
+            "      --check-config             Validate the config file and exit (0 valid, 1 invalid).",
+            "      --seccomp                  Accepted for compatibility; see the explanation printed at start.",
+            "  -v, --version                  Print the version and exit.",
+            "  -h, --help                     Show this help and exit.");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Server config file (letmeind.conf).")
     Path config;
 
-    @Option(names = "--rundir", paramLabel = "DIR", defaultValue = "/run",
-            description = "Runtime directory (default: ${DEFAULT-VALUE}).")
-    Path rundir;
+    Path rundir = Path.of("/run");
 
-    @Option(names = "--no-systemd", description = "Do not use systemd socket activation or notification.")
     boolean noSystemd;
 
-    @Option(names = {"-n", "--num-connections"}, paramLabel = "N", defaultValue = "64",
-            description = "Maximum concurrent sessions (default: ${DEFAULT-VALUE}).")
-    int numConnections;
+    int numConnections = 64;
 
-    @Option(names = {"-N", "--num-ip-connections"}, paramLabel = "N", defaultValue = "8",
-            description = "Maximum concurrent sessions per source (IPv4 address or IPv6 /56; default: "
-                    + "${DEFAULT-VALUE}; at most -n).")
-    int numIpConnections;
+    int numIpConnections = 8;
 
-    @Option(names = "--check-config", description = "Validate the config file and exit (0 valid, 1 invalid).")
     boolean checkConfig;
 
-    @Option(names = "--seccomp", description = "Accepted for compatibility; see the explanation printed at start.")
     boolean seccomp;
 
-    @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print the version and exit.")
-    boolean version;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -66,13 +60,118 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Main(System.out, System.err));
-        cl.getCommandSpec().version("letmeind " + VERSION);
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("letmeind: " + ex.getMessage());
-            return 1;
-        });
-        System.exit(cl.execute(args));
+        Main main = new Main(System.out, System.err);
+        int rc = main.parse(args);
+        if (rc < 0) {
+            try {
+                rc = main.call();
+            } catch (RuntimeException e) {
+                System.err.println("letmeind: " + e.getMessage());
+                rc = 1;
+            }
+        }
+        System.exit(rc);
+    }
+
+    /** A command-line error: exit code 2 with the message and the usage on stderr. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("-c", "--config", "--rundir", "-n",
+            "--num-connections", "-N", "--num-ip-connections");
+
+    /**
+     * Parses {@code args} into the fields. Returns -1 to run the daemon, or the exit code when the command
+     * line was answered (help, version: 0) or wrong (2). Accepts {@code --opt VALUE}, {@code --opt=VALUE}
+     * and {@code -cVALUE}.
+     */
+    int parse(String[] args) {
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String name = a;
+                String inline = null;
+                if (a.startsWith("--") && a.indexOf('=') > 0) {
+                    name = a.substring(0, a.indexOf('='));
+                    inline = a.substring(a.indexOf('=') + 1);
+                } else if (a.length() > 2 && !a.startsWith("--") && TAKES_VALUE.contains(a.substring(0, 2))) {
+                    name = a.substring(0, 2);
+                    inline = a.substring(2).startsWith("=") ? a.substring(3) : a.substring(2);
+                }
+                switch (name) {
+                    case "-h", "--help" -> {
+                        noValue(name, inline);
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "-v", "--version" -> {
+                        noValue(name, inline);
+                        out.println("letmeind " + VERSION);
+                        return 0;
+                    }
+                    case "-c", "--config" -> config = Path.of(value(args, i, name, inline));
+                    case "--rundir" -> rundir = Path.of(value(args, i, name, inline));
+                    case "--no-systemd" -> {
+                        noValue(name, inline);
+                        noSystemd = true;
+                    }
+                    case "-n", "--num-connections" -> numConnections = number(value(args, i, name, inline), name);
+                    case "-N", "--num-ip-connections" -> numIpConnections = number(value(args, i, name, inline), name);
+                    case "--check-config" -> {
+                        noValue(name, inline);
+                        checkConfig = true;
+                    }
+                    case "--seccomp" -> {
+                        noValue(name, inline);
+                        seccomp = true;
+                    }
+                    default -> throw new UsageException(a.startsWith("-") ? "unknown option '" + a + "'"
+                            : "unexpected argument '" + a + "'");
+                }
+                if (inline == null && TAKES_VALUE.contains(name)) {
+                    i++; // the value was the next argument
+                }
+                if (inline != null && inline.isEmpty()) {
+                    throw new UsageException("missing value for " + name);
+                }
+            }
+            return -1;
+        } catch (UsageException e) {
+            err.println("letmeind: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("letmeind: invalid path: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int number(String v, String name) throws UsageException {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("invalid value for " + name + ": '" + v + "' is not a number");
+        }
+    }
+
+    /** The option's value: inline ({@code --opt=V}, {@code -cV}) or the next argument. */
+    private static String value(String[] args, int i, String name, String inline) throws UsageException {
+        if (inline != null) {
+            return inline;
+        }
+        if (i + 1 >= args.length) {
+            throw new UsageException("missing value for " + name);
+        }
+        return args[i + 1];
+    }
+
+    private static void noValue(String name, String inline) throws UsageException {
+        if (inline != null) {
+            throw new UsageException(name + " takes no value");
+        }
     }
 
     @Override
