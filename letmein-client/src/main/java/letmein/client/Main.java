@@ -21,6 +21,8 @@ public final class Main {
 
     /** One command line, in-process; never exits. */
     public static int run(String[] args, Environment env) {
-        return FastPath.run(args, env).orElseGet(() -> Cli.run(args, env));
+        // no lambda here: the first lambda of a process links the method-handle machinery (~5 ms)
+        java.util.Optional<Integer> fast = FastPath.run(args, env);
+        return fast.isPresent() ? fast.get() : Cli.run(args, env);
     }
 }
