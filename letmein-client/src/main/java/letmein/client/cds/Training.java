@@ -37,6 +37,7 @@ public final class Training {
     }
 
     public static void main(String[] args) throws Exception {
+        Main.startWarmUp().join();
         Key key = Key.of(new SecureRandomness().bytes(Key.SIZE));
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocket tcp = new ServerSocket(0, 8, lo);
