@@ -14,6 +14,7 @@
 #     the host's users, /etc and dpkg database are never touched. (`dpkg --root=<empty dir>` cannot run
 #     maintainer scripts: dpkg chroots into the root to run them and an empty root has no /bin/sh.)
 #     Inside, the installed launchers are run (`--version`) to prove symlinks, launcher and jars fit.
+#  5. install.sh / uninstall.sh (the non-Debian path) in the same throwaway root.
 # Exit status: 0 all checks passed, 1 any check failed (every failure is printed with FAIL).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -32,7 +33,7 @@ section() { echo; echo "== $*"; }
 # ---------------------------------------------------------------------------------------------
 if [ "${1:-}" = "--in-namespace" ]; then
     deb=$2
-    scratch=$(mktemp -d /tmp/letmein-pkgcheck.XXXXXX)
+    scratch=$3
     mount -t tmpfs -o size=512m,mode=0755 letmein-pkgcheck "$scratch"
     mkdir -p "$scratch/upper" "$scratch/work" "$scratch/root"
     root=$scratch/root
@@ -169,6 +170,40 @@ if [ "${1:-}" = "--in-namespace" ]; then
     in_root getent passwd letmeind >/dev/null && pass "user letmeind kept after purge (Debian practice)" \
         || fail "user letmeind removed"
 
+    section "install.sh / uninstall.sh (non-Debian path) in the same throwaway root"
+    mkdir -p "$root/tmp/repo"
+    mount --bind "$repo" "$root/tmp/repo"
+    mount -o remount,bind,ro "$root/tmp/repo"
+    in_root userdel letmeind >/dev/null 2>&1 || true
+    in_root groupdel letmeind >/dev/null 2>&1 || true
+    if in_root /tmp/repo/install.sh; then pass "install.sh"; else fail "install.sh failed"; fi
+    in_root getent passwd letmeind >/dev/null && pass "install.sh created user letmeind" || fail "install.sh did not create user letmeind"
+    expect_stat /etc/letmein/letmeind.conf "root:letmeind 640 regular file"
+    expect_stat /etc/letmein/letmein.conf "root:root 644 regular file"
+    for j in letmein-client letmeind letmeinfwd; do expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"; done
+    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup; do expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"; done
+    for u in letmeind.service letmeind.socket letmeinfwd.service letmeinfwd.socket; do
+        expect_stat "/etc/systemd/system/$u" "root:root 644 regular file"
+    done
+    for link in /usr/bin/letmein /usr/sbin/letmeind /usr/sbin/letmeinfwd; do
+        target=$(in_root readlink -f "$link" || true)
+        [ "$target" = "/usr/share/letmein/bin/${link##*/}" ] && pass "$link -> $target" || fail "$link resolves to '$target'"
+    done
+    if out=$(in_root /usr/bin/letmein --version 2>&1); then pass "installed letmein --version"; else fail "installed letmein --version: $(echo "$out" | head -2)"; fi
+    echo "# admin edit" | in_root sh -c 'cat >> /etc/letmein/letmeind.conf'
+    in_root /tmp/repo/install.sh >/dev/null && pass "install.sh again (upgrade)" || fail "install.sh again failed"
+    in_root grep -q '^# admin edit' /etc/letmein/letmeind.conf && pass "install.sh kept the edited letmeind.conf" \
+        || fail "install.sh overwrote the edited letmeind.conf"
+    if in_root /tmp/repo/uninstall.sh >/dev/null; then pass "uninstall.sh"; else fail "uninstall.sh failed"; fi
+    for p in /usr/share/letmein /usr/bin/letmein /usr/sbin/letmeind /usr/sbin/letmeinfwd /etc/systemd/system/letmeind.service /usr/share/doc/letmein; do
+        in_root test -e "$p" && fail "$p still present after uninstall.sh" || pass "$p removed"
+    done
+    in_root test -f /etc/letmein/letmeind.conf && pass "uninstall.sh kept /etc/letmein" || fail "uninstall.sh removed config without --purge"
+    in_root /tmp/repo/install.sh >/dev/null && in_root /tmp/repo/uninstall.sh --purge --remove-user >/dev/null \
+        && pass "install.sh; uninstall.sh --purge --remove-user" || fail "uninstall.sh --purge --remove-user failed"
+    in_root test -e /etc/letmein && fail "/etc/letmein still present after --purge" || pass "/etc/letmein removed by --purge"
+    in_root getent passwd letmeind >/dev/null && fail "user letmeind still present after --remove-user" || pass "user letmeind removed"
+
     echo
     echo "throwaway root checks: $failures failure(s)"
     exit $((failures > 0))
@@ -277,11 +312,13 @@ else
 fi
 
 section "install test in a private mount namespace"
-if unshare --mount --propagation private "$0" --in-namespace "$deb"; then
+scratch=$(mktemp -d /tmp/letmein-pkgcheck.XXXXXX)
+if unshare --mount --propagation private "$0" --in-namespace "$deb" "$scratch"; then
     pass "throwaway-root install checks"
 else
     fail "throwaway-root install checks"
 fi
+rmdir "$scratch"   # its mounts died with the namespace; the directory on the host is empty
 
 echo
 if [ "$failures" -gt 0 ]; then
