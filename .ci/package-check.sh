@@ -56,13 +56,13 @@ if [ "${1:-}" = "--in-namespace" ]; then
 
     force=()
     for dep in nftables adduser; do
-        if ! in_root dpkg-query -W -f='${Status}' "$dep" 2>/dev/null | grep -q 'install ok installed'; then
+        if ! in_root dpkg-query -W -f='${Status}' "$dep" 2>/dev/null | grep 'install ok installed' >/dev/null; then
             echo "note: $dep is not installed on this machine: installing with --force-depends"
             force=(--force-depends)
         fi
     done
-    if ! in_root dpkg-query -W -f='${Status}\n' openjdk-17-jre-headless 2>/dev/null | grep -q 'install ok installed' \
-        && ! in_root sh -c "dpkg-query -W -f='\${Provides}\n' 2>/dev/null | grep -q java17-runtime-headless"; then
+    if ! in_root dpkg-query -W -f='${Status}\n' openjdk-17-jre-headless 2>/dev/null | grep 'install ok installed' >/dev/null \
+        && ! in_root sh -c "dpkg-query -W -f='\${Provides}\n' 2>/dev/null | grep java17-runtime-headless >/dev/null"; then
         echo "note: no Java 17 runtime package is installed: installing with --force-depends"
         force=(--force-depends)
     fi
@@ -254,8 +254,9 @@ fi
 depends=$(field Depends)
 case "$depends" in *"openjdk-17-jre-headless | java17-runtime-headless"*) pass "Depends on a Java 17 runtime" ;; *) fail "Depends lacks the Java 17 runtime: $depends" ;; esac
 case "$depends" in *nftables*) pass "Depends on nftables" ;; *) fail "Depends lacks nftables: $depends" ;; esac
+control_members=$(dpkg-deb --ctrl-tarfile "$deb" | tar -t)   # (no `| grep -q` under pipefail: SIGPIPE)
 for script in postinst prerm postrm; do
-    if dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -qx "./$script"; then pass "maintainer script $script"; else fail "no $script"; fi
+    if echo "$control_members" | grep -x "./$script" >/dev/null; then pass "maintainer script $script"; else fail "no $script"; fi
 done
 ctrl=$(mktemp -d)
 dpkg-deb --control "$deb" "$ctrl"
@@ -265,7 +266,7 @@ else
     pass "no maintainer script enables or starts a unit"
 fi
 for s in "$ctrl"/postinst "$ctrl"/prerm "$ctrl"/postrm; do sh -n "$s" || fail "syntax error in $(basename "$s")"; done
-[ -f "$ctrl/conffiles" ] && sort "$ctrl/conffiles" | tr '\n' ' ' | grep -qx '/etc/letmein/letmein.conf /etc/letmein/letmeind.conf ' \
+[ -f "$ctrl/conffiles" ] && sort "$ctrl/conffiles" | tr '\n' ' ' | grep -x '/etc/letmein/letmein.conf /etc/letmein/letmeind.conf ' >/dev/null \
     && pass "control conffiles lists both configs" || fail "control conffiles: $(tr '\n' ' ' <"$ctrl/conffiles" 2>/dev/null || echo missing)"
 rm -rf "$ctrl"
 
@@ -300,7 +301,7 @@ done
 for comp in letmein-client/target/completion/letmein letmein-client/target/letmein_completion; do
     [ -f "$comp" ] && expect_entry -rw-r--r-- root/root /usr/share/bash-completion/completions/letmein
 done
-if echo "$contents" | awk '{ print $1 }' | grep -q '^-.....[sS]\|^-..[sS]'; then fail "setuid/setgid file in the package"; else pass "no setuid/setgid files"; fi
+if echo "$contents" | awk '{ print $1 }' | grep '^-.....[sS]\|^-..[sS]' >/dev/null; then fail "setuid/setgid file in the package"; else pass "no setuid/setgid files"; fi
 
 section "lintian"
 # Accepted tags are overridden, each with its reason, in letmein-package/src/deb/lintian/letmein
