@@ -102,7 +102,12 @@ for c in letmeind.conf letmein.conf; do
     elif [ -f "$src/conf/$c" ]; then
         mode=0644
         [ "$c" = letmeind.conf ] && mode=0640
-        put "$src/conf/$c" "/etc/letmein/$c" "$mode"
+        # The example carries a sample key that everybody knows: install it disabled (as the package).
+        tmp=$(mktemp)
+        sed -E "s/^[[:space:]]*([0-9A-Fa-f]{1,8})[[:space:]]*=[[:space:]]*[0-9A-Fa-f]{64}[[:space:]]*\$/# \\1 = (no key installed: run 'letmein gen-key -u \\1' and put its output line here)/" \
+            "$src/conf/$c" >"$tmp"
+        put "$tmp" "/etc/letmein/$c" "$mode"
+        rm -f "$tmp"
     else
         echo "$me: warning: $src/conf/$c is missing; /etc/letmein/$c not installed" >&2
     fi

@@ -83,6 +83,18 @@ if [ "${1:-}" = "--in-namespace" ]; then
     [ "$(in_root id -gn letmeind 2>/dev/null)" = letmeind ] && pass "letmeind's primary group is letmeind" \
         || fail "letmeind's primary group is not letmeind"
 
+    no_sample_key() { # the example configs' sample key must never be installed active
+        local c
+        for c in /etc/letmein/letmeind.conf /etc/letmein/letmein.conf; do
+            if in_root grep -En '^[[:space:]]*[0-9A-Fa-f]{1,8}[[:space:]]*=[[:space:]]*[0-9A-Fa-f]{64}[[:space:]]*$' "$c"; then
+                fail "$c contains an active key line (the public sample key must not be installed)"
+            elif in_root grep -q "no key installed: run 'letmein gen-key" "$c"; then
+                pass "$c: sample key disabled"
+            else
+                fail "$c: no disabled-key hint found (did the example config change?)"
+            fi
+        done
+    }
     expect_stat() { # path "owner:group mode type"
         local got
         if got=$(in_root stat -c '%U:%G %a %F' "$1" 2>/dev/null); then
@@ -93,6 +105,7 @@ if [ "${1:-}" = "--in-namespace" ]; then
     }
     expect_stat /etc/letmein/letmeind.conf "root:letmeind 640 regular file"
     expect_stat /etc/letmein/letmein.conf "root:root 644 regular file"
+    no_sample_key
     for j in letmein-client letmeind letmeinfwd; do
         expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"
     done
@@ -180,6 +193,7 @@ if [ "${1:-}" = "--in-namespace" ]; then
     in_root getent passwd letmeind >/dev/null && pass "install.sh created user letmeind" || fail "install.sh did not create user letmeind"
     expect_stat /etc/letmein/letmeind.conf "root:letmeind 640 regular file"
     expect_stat /etc/letmein/letmein.conf "root:root 644 regular file"
+    no_sample_key
     for j in letmein-client letmeind letmeinfwd; do expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"; done
     for b in letmein letmeind letmeinfwd letmeinfwd-cleanup; do expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"; done
     for u in letmeind.service letmeind.socket letmeinfwd.service letmeinfwd.socket; do
