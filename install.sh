@@ -126,7 +126,8 @@ done
 put "$src/SECURITY.md" /usr/share/doc/letmein/SECURITY.md 0644
 [ -f "$src/README.md" ] && put "$src/README.md" /usr/share/doc/letmein/README.md 0644
 [ -f "$src/conf/nftables.conf" ] && put "$src/conf/nftables.conf" /usr/share/doc/letmein/examples/nftables.conf 0644
-for page in "$src"/letmein-client/target/man/*.[158] "$src"/letmein-client/target/man/*/*.[158]; do
+for page in "$src"/letmein-client/target/*.[158] "$src"/letmein-client/target/man/*.[158] \
+            "$src"/letmein-client/target/man/*/*.[158]; do
     [ -f "$page" ] || continue
     name=$(basename "$page")
     section=${name##*.}
@@ -137,7 +138,10 @@ for page in "$src"/letmein-client/target/man/*.[158] "$src"/letmein-client/targe
 done
 for comp in "$src/letmein-client/target/completion/letmein" "$src/letmein-client/target/letmein_completion"; do
     if [ -f "$comp" ]; then
-        put "$comp" /usr/share/bash-completion/completions/letmein 0644
+        tmp=$(mktemp)
+        sed '1{/^#!/d}' "$comp" >"$tmp"    # sourced by bash-completion, not run: no #! line
+        put "$tmp" /usr/share/bash-completion/completions/letmein 0644
+        rm -f "$tmp"
         break
     fi
 done

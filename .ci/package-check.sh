@@ -142,6 +142,41 @@ if [ "${1:-}" = "--in-namespace" ]; then
         fi
     done
 
+    section "client class-data-sharing archive (made by postinst for this JVM and path)"
+    if grep -a 'letmein/client/cds/Training.class' "$root/usr/share/letmein/lib/letmein-client.jar" >/dev/null; then
+        if in_root test -s /usr/share/letmein/lib/letmein.jsa; then
+            pass "postinst made /usr/share/letmein/lib/letmein.jsa"
+            shared=$(in_root env LETMEIN_JAVA_OPTS=-Xlog:class+load=info:stdout /usr/bin/letmein --version 2>/dev/null \
+                | grep -c 'shared objects file (top)' || true)
+            [ "$shared" -gt 0 ] && pass "letmein --version maps $shared classes from it" \
+                || fail "the JVM does not use /usr/share/letmein/lib/letmein.jsa"
+        else
+            fail "postinst did not make /usr/share/letmein/lib/letmein.jsa"
+        fi
+    else
+        echo "note: the client jar has no CDS training class; no archive expected"
+    fi
+
+    section "the installed configuration loads, read as the daemons read it"
+    # letmeind reads letmeind.conf as user letmeind (group letmeind, file 0640); no warnings expected.
+    if out=$(in_root setpriv --reuid=letmeind --regid=letmeind --init-groups --inh-caps=-all --bounding-set=-all \
+            /usr/sbin/letmeind --check-config 2>&1); then
+        pass "letmeind --check-config as user letmeind: $(echo "$out" | tail -1)"
+        echo "$out" | grep -i 'warn' >/dev/null && fail "letmeind --check-config warned: $out"
+    else
+        fail "letmeind --check-config as user letmeind failed: $(echo "$out" | tail -3)"
+    fi
+    if out=$(in_root /usr/sbin/letmeinfwd --check-config 2>&1); then
+        pass "letmeinfwd --check-config: $(echo "$out" | tail -1)"
+    else
+        fail "letmeinfwd --check-config failed: $(echo "$out" | tail -3)"
+    fi
+    if out=$(in_root setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/letmein --check-config 2>&1); then
+        pass "letmein --check-config as nobody: $(echo "$out" | tail -1)"
+    else
+        fail "letmein --check-config as nobody failed: $(echo "$out" | tail -3)"
+    fi
+
     section "systemd-analyze verify (installed units, ExecStart binaries present)"
     if out=$(in_root systemd-analyze verify letmeind.socket letmeind.service letmeinfwd.socket letmeinfwd.service 2>&1); then
         if [ -n "$out" ]; then fail "systemd-analyze verify printed:"; echo "$out" | sed 's/^/    /' >&2
@@ -175,7 +210,7 @@ if [ "${1:-}" = "--in-namespace" ]; then
     echo "# admin edit" | in_root sh -c 'cat >> /etc/letmein/letmeind.conf'
     if in_root dpkg --remove letmein >/dev/null; then pass "dpkg --remove"; else fail "dpkg --remove failed"; fi
     for p in /usr/share/letmein /usr/bin/letmein /usr/sbin/letmeind /usr/sbin/letmeinfwd /lib/systemd/system/letmeind.service; do
-        in_root test -e "$p" && fail "$p still present after remove" || pass "$p removed"
+        in_root test -e "$p" && fail "$p still present after remove ($(in_root find "$p" | head -3 | tr '\n' ' '))" || pass "$p removed"
     done
     in_root test -f /etc/letmein/letmeind.conf && pass "conffile kept after remove" || fail "conffile removed by remove"
     if in_root dpkg --purge letmein >/dev/null; then pass "dpkg --purge"; else fail "dpkg --purge failed"; fi
@@ -269,7 +304,7 @@ depends=$(field Depends)
 case "$depends" in *"openjdk-17-jre-headless | java17-runtime-headless"*) pass "Depends on a Java 17 runtime" ;; *) fail "Depends lacks the Java 17 runtime: $depends" ;; esac
 case "$depends" in *nftables*) pass "Depends on nftables" ;; *) fail "Depends lacks nftables: $depends" ;; esac
 control_members=$(dpkg-deb --ctrl-tarfile "$deb" | tar -t)   # (no `| grep -q` under pipefail: SIGPIPE)
-for script in postinst prerm postrm; do
+for script in postinst prerm postrm triggers; do
     if echo "$control_members" | grep -x "./$script" >/dev/null; then pass "maintainer script $script"; else fail "no $script"; fi
 done
 ctrl=$(mktemp -d)
@@ -308,7 +343,7 @@ expect_entry -rw-r--r-- root/root /etc/letmein/letmein.conf
 for u in letmeind.service letmeind.socket letmeinfwd.service letmeinfwd.socket; do expect_entry -rw-r--r-- root/root "/lib/systemd/system/$u"; done
 for d in examples/nftables.conf SECURITY.md copyright changelog.gz; do expect_entry -rw-r--r-- root/root "/usr/share/doc/letmein/$d"; done
 # Man pages and completion come from the client build; whatever it produced must be in the package.
-for page in letmein-client/target/man/*.[158] letmein-client/target/man/*/*.[158]; do
+for page in letmein-client/target/*.[158] letmein-client/target/man/*.[158] letmein-client/target/man/*/*.[158]; do
     name=${page##*/}
     expect_entry -rw-r--r-- root/root "/usr/share/man/man${name##*.}/$name.gz"
 done
