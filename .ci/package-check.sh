@@ -37,7 +37,11 @@ if [ "${1:-}" = "--in-namespace" ]; then
     mount -t tmpfs -o size=512m,mode=0755 letmein-pkgcheck "$scratch"
     mkdir -p "$scratch/upper" "$scratch/work" "$scratch/root"
     root=$scratch/root
-    mount -t overlay overlay -o "lowerdir=/,upperdir=$scratch/upper,workdir=$scratch/work" "$root"
+    if ! mount -t overlay overlay -o "lowerdir=/,upperdir=$scratch/upper,workdir=$scratch/work" "$root"; then
+        echo "FAIL: cannot mount an overlayfs over / (needs root with CAP_SYS_ADMIN on a VM or a privileged" \
+             "container); the install test cannot run" >&2
+        exit 1
+    fi
     mount -t proc proc "$root/proc"
     mount --bind /dev "$root/dev"
     mount -t tmpfs tmpfs "$root/run"      # no /run/systemd/system: the scripts see "no systemd running"
