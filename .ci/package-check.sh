@@ -181,6 +181,35 @@ if [ "${1:-}" = "--in-namespace" ]; then
         fail "letmein --check-config as nobody failed: $(echo "$out" | tail -3)"
     fi
 
+    section "letmeinfwd-cleanup (the ExecStopPost= of letmeinfwd.service), in a private network namespace"
+    # A throwaway netns (no interfaces, no traffic): the host's ruleset is never touched.
+    cat >"$root/tmp/cleanup-test.nft" <<'NFT'
+table inet filter {
+    set letmein-v4 { type ipv4_addr . inet_proto . inet_service; flags timeout; }
+    chain LETMEIN-INPUT { ip saddr . meta l4proto . th dport @letmein-v4 accept; tcp dport 5800 accept; }
+    chain LETMEIN-FORWARD { ip saddr 192.0.2.1 jump KEEP; }
+    chain LETMEIN-OUTPUT { }
+    chain KEEP { tcp dport 22 accept comment "admin rule"; }
+    chain INPUT { type filter hook input priority filter; policy drop; jump LETMEIN-INPUT; }
+}
+NFT
+    if out=$(in_root unshare --net sh -c 'nft -f /tmp/cleanup-test.nft && /usr/share/letmein/bin/letmeinfwd-cleanup \
+            && nft -j list ruleset' 2>&1); then
+        rules=$(echo "$out" | tail -1 | grep -o '"chain": "[A-Z-]*"' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+        if echo "$out" | tail -1 | python3 -c '
+import json, sys
+rs = [o["rule"] for o in json.load(sys.stdin)["nftables"] if "rule" in o]
+left = [r["chain"] for r in rs if r["chain"].startswith("LETMEIN-")]
+keep = [r for r in rs if r["chain"] == "KEEP"]
+sys.exit(0 if not left and len(keep) == 1 else 1)'; then
+            pass "letmeinfwd-cleanup flushed the LETMEIN-* chains of letmeind.conf and kept the admin's chain"
+        else
+            fail "letmeinfwd-cleanup left: $rules"
+        fi
+    else
+        fail "letmeinfwd-cleanup test failed: $(echo "$out" | tail -3)"
+    fi
+
     section "systemd-analyze verify (installed units, ExecStart binaries present)"
     if out=$(in_root systemd-analyze verify letmeind.socket letmeind.service letmeinfwd.socket letmeinfwd.service 2>&1); then
         if [ -n "$out" ]; then fail "systemd-analyze verify printed:"; echo "$out" | sed 's/^/    /' >&2
