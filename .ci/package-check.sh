@@ -272,6 +272,10 @@ sys.exit(0 if not left and len(keep) == 1 else 1)'; then
         [ "$target" = "/usr/share/letmein/bin/${link##*/}" ] && pass "$link -> $target" || fail "$link resolves to '$target'"
     done
     if out=$(in_root /usr/bin/letmein --version 2>&1); then pass "installed letmein --version"; else fail "installed letmein --version: $(echo "$out" | head -2)"; fi
+    if grep -a 'letmein/client/cds/Training.class' "$root/usr/share/letmein/lib/letmein-client.jar" >/dev/null; then
+        in_root test -s /usr/share/letmein/lib/letmein.jsa && pass "install.sh made the client's CDS archive" \
+            || fail "install.sh did not make /usr/share/letmein/lib/letmein.jsa"
+    fi
     echo "# admin edit" | in_root sh -c 'cat >> /etc/letmein/letmeind.conf'
     in_root /tmp/repo/install.sh >/dev/null && pass "install.sh again (upgrade)" || fail "install.sh again failed"
     in_root grep -q '^# admin edit' /etc/letmein/letmeind.conf && pass "install.sh kept the edited letmeind.conf" \
