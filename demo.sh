@@ -69,14 +69,21 @@ PREFIX="lme-$(od -An -tx1 -N2 /dev/urandom | tr -d ' \n')"
 DIR=""
 cleanup() {
     local rc=$?
-    trap - EXIT INT TERM
-    if [ $rc -ne 0 ] && [ -n "$DIR" ] && [ -d "$DIR/logs" ]; then
-        say "" "Something went wrong; the last lines of the daemons' logs:"
+    # no second interrupt may cut the cleanup short (lab.sh inherits the ignored signals)
+    trap '' INT TERM
+    trap - EXIT
+    if [ $rc -eq 130 ] || [ $rc -eq 143 ]; then
+        say ""
+        say "Interrupted."
+    elif [ $rc -ne 0 ] && [ -n "$DIR" ] && [ -d "$DIR/logs" ]; then
+        say ""
+        say "Something went wrong; the last lines of the logs (all of them: $DIR/logs):"
         for f in fwd letmeind sshd; do
-            [ -f "$DIR/logs/$f.log" ] && { say "--- $f"; tail -n 8 "$DIR/logs/$f.log"; }
+            [ -f "$DIR/logs/$f.log" ] && { say "--- $f"; grep -v '^DEBUG' "$DIR/logs/$f.log" | tail -n 8; }
         done
     fi
-    say "" "Cleaning up: stopping the daemons and sshd, deleting the namespaces ..."
+    say ""
+    say "Cleaning up: stopping the daemons and sshd, deleting the namespaces ..."
     LAB_QUIET=1 "$LAB" down "$PREFIX" || true
     say "Done."
     exit $rc
@@ -126,7 +133,7 @@ show_firewall() {
 step "1. The client tries ssh to the server before knocking"
 cmd "ssh lmetest@server.lab"
 if try_ssh client server.lab; then fail "ssh got in without a knock - the firewall is not shut"; fi
-say "  (the firewall drops everything except letmein's control port 5800)"
+say "  (the firewall lets nothing in but letmein's control port 5800)"
 
 step "2. The client knocks"
 cmd "letmein knock server.lab 22"

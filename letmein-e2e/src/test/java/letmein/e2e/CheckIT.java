@@ -20,8 +20,10 @@ class CheckIT extends LabTestBase {
         // check revokes what it opened
         assertShut(Host.CLIENT, Lab.SSH_PORT);
 
-        // the admin's mistake: port 22 accepted for IPv6 by a rule outside letmein's chain
-        ok(lab.nft("add", "rule", "inet", "filter", "INPUT", "meta", "nfproto", "ipv6", "tcp", "dport", "22", "accept"));
+        // the admin's mistake: port 22 accepted for IPv6 by a rule outside letmein's chain (inserted at
+        // the top of INPUT: the shipped ruleset ends INPUT with reject rules, so an appended rule
+        // would never be reached)
+        ok(lab.nft("insert", "rule", "inet", "filter", "INPUT", "meta", "nfproto", "ipv6", "tcp", "dport", "22", "accept"));
         assertReach(Host.CLIENT, Lab.SSH_PORT, false, true);
 
         CommandResult fail = lab.letmein(Host.CLIENT, "check", Lab.NAME_DUAL, "22");

@@ -19,8 +19,10 @@ abstract class LabTestBase {
 
     @BeforeEach
     void labUp(TestInfo info) {
-        String name = info.getTestClass().map(Class::getSimpleName).orElse("lab") + "-"
-                + info.getTestMethod().map(m -> m.getName()).orElse("test") + "-" + info.getDisplayName();
+        String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
+        String display = info.getDisplayName();
+        String name = info.getTestClass().map(Class::getSimpleName).orElse("lab") + "-" + method
+                + (display.startsWith(method) ? "" : "-" + display);
         lab = Lab.up(name);
     }
 
@@ -38,6 +40,24 @@ abstract class LabTestBase {
         assertThat(new boolean[] {got4, got6})
                 .as("%s reaching server port %d over [IPv4, IPv6]; ruleset:%n%s", host, port, lab.ruleset())
                 .containsExactly(v4, v6);
+    }
+
+    /**
+     * Asserts that some line of the daemon's log contains all {@code fragments} (the daemons log one
+     * line per decision, with key=value fields such as {@code user=00000001 result=rejected}).
+     */
+    protected void assertLogLine(Lab.Daemon daemon, String... fragments) {
+        String log = lab.log(daemon);
+        boolean found = log.lines().anyMatch(line -> {
+            for (String f : fragments) {
+                if (!line.contains(f)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertThat(found).as("a line of the %s log containing all of %s; the log:%n%s", daemon,
+                java.util.Arrays.toString(fragments), log).isTrue();
     }
 
     protected void assertShut(Host host, int port) {

@@ -55,7 +55,11 @@ class RefusalIT extends LabTestBase {
         // and user 2 may open what it is allowed to
         ok(lab.letmein(Host.CLIENT, user2, "knock", Lab.NAME_V4, "2200"));
         assertThat(lab.tcpOpen(Host.CLIENT, Lab.SERVER_V4, Lab.SHORT_LEASE_PORT)).isTrue();
-        assertThat(lab.log(Daemon.LETMEIND)).as("letmeind log").isNotBlank();
+        // one log line per refusal, saying what was wrong; the stealth cases got no reply at all
+        assertLogLine(Daemon.LETMEIND, "Unknown user", "user=00000099", "result=rejected", "reply=none");
+        assertLogLine(Daemon.LETMEIND, "Authentication failed", "user=00000001", "result=rejected", "reply=none");
+        assertLogLine(Daemon.LETMEIND, "not allowed", "user=00000002", "resource=00000022", "reply=GOAWAY");
+        assertLogLine(Daemon.LETMEIND, "Unknown resource", "resource=00009999", "reply=GOAWAY");
     }
 
     private void expectFailure(CommandResult r, int exit, String message) {

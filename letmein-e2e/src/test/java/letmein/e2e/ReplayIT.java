@@ -46,6 +46,8 @@ class ReplayIT extends LabTestBase {
                 .contains("knock-reply=CHALLENGE") // KNOCK is replayable by design (spec 1.7)
                 .doesNotContain("response-reply=COMEIN");
         assertShut(Host.OTHER, Lab.SSH_PORT);
+        assertLogLine(Lab.Daemon.LETMEIND, "peer=" + Lab.OTHER_V4, "/" + transport.toUpperCase(java.util.Locale.ROOT),
+                "result=rejected");
         assertThat(lab.ruleset()).as("no lease for other's address").doesNotContain(Lab.OTHER_V4);
         assertThat(lab.tcpOpen(Host.CLIENT, Lab.SERVER_V4, Lab.SSH_PORT)).as("the client's lease is unaffected").isTrue();
     }

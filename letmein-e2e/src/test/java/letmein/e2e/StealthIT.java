@@ -30,6 +30,9 @@ class StealthIT extends LabTestBase {
                     .contains("probe=valid reply=CHALLENGE");
         }
         assertShut(Host.OTHER, Lab.SSH_PORT);
+        // silent, but not unnoticed: the admin sees each probe
+        assertLogLine(Lab.Daemon.LETMEIND, "peer=" + Lab.OTHER_V4, "user=0BADBEEF", "reply=none");
+        assertLogLine(Lab.Daemon.LETMEIND, "peer=[" + Lab.OTHER_V6 + "]", "user=0BADBEEF", "reply=none");
         CommandResult knock = ok(lab.letmein(Host.CLIENT, "knock", "-U", Lab.NAME_DUAL, "22"));
         assertThat(knock.stdout()).as("knock prints nothing on stdout").isEmpty();
         assertReach(Host.CLIENT, Lab.SSH_PORT, true, true);
