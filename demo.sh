@@ -77,7 +77,9 @@ cleanup() {
         say "Interrupted."
     elif [ $rc -ne 0 ] && [ -n "$DIR" ] && [ -d "$DIR/logs" ]; then
         say ""
-        say "Something went wrong; the last lines of the logs (all of them: $DIR/logs):"
+        local keep
+        keep=$(mktemp -d /tmp/letmein-demo-logs.XXXXXX) && cp "$DIR"/logs/*.log "$keep/" 2>/dev/null || keep=""
+        say "Something went wrong; the last lines of the logs${keep:+ (kept in $keep)}:"
         for f in fwd letmeind sshd; do
             [ -f "$DIR/logs/$f.log" ] && { say "--- $f"; grep -v '^DEBUG' "$DIR/logs/$f.log" | tail -n 8; }
         done
