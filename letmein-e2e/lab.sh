@@ -102,6 +102,17 @@ spawn() { # PREFIX NAME CMD...
     echo "$pid $st" >"$(pidfile "$p" "$name")"
 }
 
+recorded_pid() { # PREFIX NAME
+    local pid st
+    read -r pid st <"$(pidfile "$1" "$2")" && echo "$pid"
+}
+
+# The daemons' own pid files hold the PID we started: ip netns exec, setpriv and the bin/ launchers
+# all exec, so the JVM keeps the PID of the spawned process.
+daemon_pidfile_is() { # FILE PID
+    [ "$(cat "$1" 2>/dev/null)" = "$2" ]
+}
+
 wait_for() { # SECONDS DESCRIPTION NAME-OF-PROCESS-THAT-MUST-STAY-ALIVE PREFIX CMD...
     local secs=$1 what=$2 name=$3 p=$4 i pid st
     shift 4
@@ -363,9 +374,11 @@ start_one() { # PREFIX NAME
         echo "=== start $(date -u +%FT%TZ)" >>"$d/logs/fwd.log"
         spawn "$p" fwd ip netns exec "$s" "$REPO/bin/letmeinfwd" --no-systemd --rundir "$d/run" \
             -c "$d/letmeind.conf" --letmeind-user letmeind --letmeind-group letmeind
-        wait_for 60 "letmeinfwd socket $d/run/letmeinfwd/letmeinfwd.sock" fwd "$p" \
-            test -S "$d/run/letmeinfwd/letmeinfwd.sock"
-        wait_for 60 "letmeinfwd pid file" fwd "$p" test -s "$d/run/letmeinfwd/letmeinfwd.pid"
+        # letmeinfwd writes its pid file once its firewall setup is done and its socket listens;
+        # a file left by a killed instance does not count
+        wait_for 60 "letmeinfwd ready (its pid file)" fwd "$p" \
+            daemon_pidfile_is "$d/run/letmeinfwd/letmeinfwd.pid" "$(recorded_pid "$p" fwd)"
+        test -S "$d/run/letmeinfwd/letmeinfwd.sock" || die "letmeinfwd runs but its socket is missing"
         ;;
     letmeind)
         [ -f "$REPO/letmeind/target/letmeind.jar" ] || die "letmeind is not built (mvn -B package -DskipTests)"
@@ -375,7 +388,8 @@ start_one() { # PREFIX NAME
         echo "=== start $(date -u +%FT%TZ)" >>"$d/logs/letmeind.log"
         spawn "$p" letmeind ip netns exec "$s" setpriv --reuid="$LETMEIND_UID" --regid="$LETMEIND_GID" \
             --clear-groups --no-new-privs "$launcher" --no-systemd --rundir "$d/run" -c "$d/letmeind.conf"
-        wait_for 60 "letmeind pid file" letmeind "$p" test -s "$d/run/letmeind/letmeind.pid"
+        wait_for 60 "letmeind ready (its pid file)" letmeind "$p" \
+            daemon_pidfile_is "$d/run/letmeind/letmeind.pid" "$(recorded_pid "$p" letmeind)"
         ;;
     *) die "unknown process '$name' (fwd, letmeind, sshd)" ;;
     esac

@@ -31,6 +31,10 @@ class BeforeAndAfterKnockIT extends LabTestBase {
         ok(lab.letmein(Host.CLIENT, "knock", Lab.NAME_DUAL, "22"));
         assertReach(Host.CLIENT, Lab.SSH_PORT, true, true);
         assertShut(Host.OTHER, Lab.SSH_PORT);
+        String ruleset = lab.ruleset();
+        assertThat(ruleset).as("leases for the client's two addresses, none for other's")
+                .contains(Lab.CLIENT_V4).contains(Lab.CLIENT_V6)
+                .doesNotContain(Lab.OTHER_V4).doesNotContain(Lab.OTHER_V6);
         // only the knocked port: the short-lease port stays shut for the client too
         assertShut(Host.CLIENT, Lab.SHORT_LEASE_PORT);
         // and a real login works over both families

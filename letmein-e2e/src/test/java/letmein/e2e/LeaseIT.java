@@ -46,6 +46,11 @@ class LeaseIT extends LabTestBase {
         assertClosesOnTime(knocked);
         assertThat(lab.tcpOpen(Host.CLIENT, Lab.SERVER_V4, Lab.CONTROL_PORT))
                 .as("nothing answers on the control port with both daemons dead").isFalse();
+        // and both start again over what the killed instances left in the kernel
+        lab.start(Daemon.FWD);
+        lab.start(Daemon.LETMEIND);
+        ok(lab.letmein(Host.CLIENT, "knock", Lab.NAME_V6, Integer.toString(Lab.SHORT_LEASE_PORT)));
+        assertThat(lab.tcpOpen(Host.CLIENT, Lab.SERVER_V6, Lab.SHORT_LEASE_PORT)).as("knock after the restart").isTrue();
     }
 
     private Instant knockShortLease() {
