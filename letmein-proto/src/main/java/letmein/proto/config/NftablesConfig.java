@@ -26,4 +26,22 @@ public record NftablesConfig(String exe, Optional<NftFamily> family, Optional<St
         Objects.requireNonNull(chainOutput);
         Objects.requireNonNull(timeout);
     }
+
+    /**
+     * What letmeinfwd needs before it can touch the firewall: family, table and chain-input. letmeind
+     * does not call this (it never runs nft).
+     *
+     * @param file the config file, for the message
+     */
+    public void requireComplete(java.nio.file.Path file) throws ConfigException {
+        if (family.isEmpty()) {
+            throw new ConfigException(file, 0, "[NFTABLES] Unknown nftables family: 'family' is not specified (inet, ip or ip6)");
+        }
+        if (table.isEmpty()) {
+            throw new ConfigException(file, 0, "[NFTABLES] nftables table not specified.");
+        }
+        if (chainInput.isEmpty()) {
+            throw new ConfigException(file, 0, "[NFTABLES] nftables chain-input not specified.");
+        }
+    }
 }

@@ -1,0 +1,69 @@
+package letmein.proto.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed letmein INI file: sections in file order, each with its options in file order and the line
+ * each one starts on. Kept separate from the meaning of the options so that every later error can
+ * still point at the exact line an administrator has to fix.
+ */
+public final class IniDocument {
+    /** One {@code name = value} option; {@code value} is untrimmed, continuation lines joined by a space. */
+    public record Option(String name, String value, int line) {
+        public Option {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(value);
+        }
+    }
+
+    /** One {@code [NAME]} section and its options. */
+    public record Section(String name, int line, List<Option> options) {
+        public Section {
+            Objects.requireNonNull(name);
+            options = List.copyOf(options);
+        }
+
+        /** The option called {@code name} (names are unique within a section). */
+        public Optional<Option> option(String optionName) {
+            return options.stream().filter(o -> o.name().equals(optionName)).findFirst();
+        }
+    }
+
+    private final Path file;
+    private final Map<String, Section> sections;
+
+    IniDocument(Path file, List<Section> sections) {
+        this.file = file;
+        Map<String, Section> m = new LinkedHashMap<>();
+        for (Section s : sections) {
+            m.put(s.name(), s);
+        }
+        this.sections = Collections.unmodifiableMap(m);
+    }
+
+    /** The file this text came from (only for messages). */
+    public Path file() {
+        return file;
+    }
+
+    /** All sections in file order. */
+    public List<Section> sections() {
+        return List.copyOf(new ArrayList<>(sections.values()));
+    }
+
+    public Optional<Section> section(String name) {
+        return Optional.ofNullable(sections.get(name));
+    }
+
+    /** The option {@code name} of section {@code section}, if both exist. */
+    public Optional<Option> option(String section, String name) {
+        return section(section).flatMap(s -> s.option(name));
+    }
+}
