@@ -52,6 +52,10 @@ need_root_and_tools() {
 }
 
 ns() { echo "$1-$2"; }
+
+need_lab() { # PREFIX
+    [ -d "$LAB_ROOT/$1/pids" ] || die "no lab $1 (lab.sh up $1 first)"
+}
 labdir() { echo "$LAB_ROOT/$1"; }
 
 # Start time of a process (field 22 of /proc/PID/stat), so a recycled PID is never mistaken for ours.
@@ -527,6 +531,7 @@ main() {
         ;;
     start)
         check_prefix "${2:-}"
+        need_lab "$2"
         need_root_and_tools
         start_one "$2" "${1:?}"
         if [ "$1" != sshd ]; then
@@ -538,11 +543,13 @@ main() {
         ;;
     stop)
         check_prefix "${2:-}"
+        need_lab "$2"
         case "${1:-}" in fwd | letmeind | sshd) ;; *) die "unknown process '${1:-}'" ;; esac
         stop_recorded "$2" "$1" 10 TERM
         ;;
     kill9)
         check_prefix "${2:-}"
+        need_lab "$2"
         case "${1:-}" in fwd | letmeind | sshd) ;; *) die "unknown process '${1:-}'" ;; esac
         stop_recorded "$2" "$1" 5 KILL
         ;;
@@ -559,7 +566,7 @@ main() {
         exec ip netns exec "$n" "$@"
         ;;
     *)
-        sed -n '2,20p' "$0" >&2
+        sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
         exit 2
         ;;
     esac
