@@ -32,6 +32,10 @@ import letmein.proto.wire.UserId;
  * <p>Usage: {@code UdpScanner SERVER_HOST SERVER_PORT [KEY1_HEX]}.
  */
 public final class UdpScanner {
+    /** How long a probe listens for an answer that must not come. */
+    private static final int SILENCE_MS = 2000;
+    /** How long the genuine knock may take to be answered on a loaded machine. */
+    private static final int ANSWER_MS = 8000;
     private UdpScanner() {
     }
 
@@ -46,17 +50,17 @@ public final class UdpScanner {
         ResourceId ssh = ResourceId.parse("00000022");
         byte[] shortProbe = new byte[10];
         random.nextBytes(shortProbe);
-        probe(server, "short", shortProbe);
+        probe(server, "short", shortProbe, SILENCE_MS);
         byte[] garbage = new byte[Message.SIZE];
         random.nextBytes(garbage);
-        probe(server, "garbage", garbage);
+        probe(server, "garbage", garbage, SILENCE_MS);
         probe(server, "unknown-user", FrameCodec.encode(
-                messages.opening(Operation.KNOCK, randomKey(random), UserId.parse("0BADBEEF"), ssh)));
+                messages.opening(Operation.KNOCK, randomKey(random), UserId.parse("0BADBEEF"), ssh)), SILENCE_MS);
         probe(server, "wrong-key", FrameCodec.encode(
-                messages.opening(Operation.KNOCK, randomKey(random), UserId.parse("00000001"), ssh)));
+                messages.opening(Operation.KNOCK, randomKey(random), UserId.parse("00000001"), ssh)), SILENCE_MS);
         if (args.length == 3) {
             probe(server, "valid", FrameCodec.encode(
-                    messages.opening(Operation.KNOCK, Key.parseHex(args[2]), UserId.parse("00000001"), ssh)));
+                    messages.opening(Operation.KNOCK, Key.parseHex(args[2]), UserId.parse("00000001"), ssh)), ANSWER_MS);
         }
     }
 
@@ -66,11 +70,11 @@ public final class UdpScanner {
         return Key.of(k);
     }
 
-    private static void probe(InetSocketAddress server, String name, byte[] datagram) throws IOException {
+    private static void probe(InetSocketAddress server, String name, byte[] datagram, int waitMs) throws IOException {
         String reply;
         try (DatagramSocket s = new DatagramSocket()) {
             s.connect(server);
-            s.setSoTimeout(2000);
+            s.setSoTimeout(waitMs);
             s.send(new DatagramPacket(datagram, datagram.length));
             byte[] buf = new byte[2048];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
