@@ -326,6 +326,12 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** The PID of a running daemon, as lab.sh recorded it. */
+    public long pid(Daemon d) {
+        String line = read(dir.resolve("pids/" + d.label() + ".pid")).strip();
+        return Long.parseLong(line.split("\\s+")[0]);
+    }
+
     /** Everything a daemon printed so far (all its runs in this lab). */
     public String log(Daemon d) {
         Path f = dir.resolve("logs/" + d.label() + ".log");

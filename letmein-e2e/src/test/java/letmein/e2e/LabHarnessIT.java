@@ -21,6 +21,37 @@ import org.junit.jupiter.api.Test;
 class LabHarnessIT {
 
     @Test
+    void daemonsRunWithTheRightPrivileges() throws Exception {
+        try (Lab lab = Lab.up("LabHarnessIT-privileges")) {
+            Map<String, String> d = status(lab.pid(Lab.Daemon.LETMEIND));
+            Map<String, String> fwd = status(lab.pid(Lab.Daemon.FWD));
+            assertThat(d.get("Uid").split("\\s+")).as("letmeind uids (real, effective, saved, fs)").doesNotContain("0");
+            assertThat(d.get("Gid").split("\\s+")).as("letmeind gids").doesNotContain("0");
+            assertThat(d.get("Groups")).as("letmeind supplementary groups").isEmpty();
+            assertThat(d.get("CapEff")).as("letmeind capabilities").matches("0+");
+            assertThat(d.get("CapPrm")).as("letmeind permitted capabilities").matches("0+");
+            assertThat(d.get("NoNewPrivs")).isEqualTo("1");
+            assertThat(fwd.get("Uid").split("\\s+")[1]).as("letmeinfwd effective uid").isEqualTo("0");
+            // both really are the JVMs started from bin/ (the launchers exec)
+            assertThat(ProcessHandle.of(lab.pid(Lab.Daemon.LETMEIND)).flatMap(p -> p.info().commandLine()).orElse(""))
+                    .contains("letmeind.jar");
+            assertThat(ProcessHandle.of(lab.pid(Lab.Daemon.FWD)).flatMap(p -> p.info().commandLine()).orElse(""))
+                    .contains("letmeinfwd.jar");
+        }
+    }
+
+    private static Map<String, String> status(long pid) throws java.io.IOException {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                m.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+        }
+        return m;
+    }
+
+    @Test
     void aLabLeftByAKilledRunIsRemovedByTheNextRun() throws Exception {
         Path repo = Prerequisites.repo();
         Prerequisites.check(repo);
