@@ -7,6 +7,19 @@ public record UserId(int value) implements Comparable<UserId> {
         return new UserId(HexId.parse(hex, "user"));
     }
 
+    // Written out instead of the record's generated equals/hashCode: those bootstrap through
+    // invokedynamic (ObjectMethods), which costs the short-lived client ~15 ms of method-handle
+    // spinning at start-up (ids are HashMap keys in every config). Same semantics.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UserId other && other.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(value);
+    }
+
     @Override
     public String toString() {
         return HexId.format(value);
