@@ -188,6 +188,8 @@ EOF
         echo "letmeind:x:$duid:$dgid:letmein daemon (lab):/nonexistent:/usr/sbin/nologin" >>"$ed/passwd"
         echo "letmeind:x:$dgid:" >>"$ed/group"
     fi
+    grep -v "^$TEST_USER:" "$ed/passwd" >"$ed/passwd.new" || true; mv "$ed/passwd.new" "$ed/passwd"
+    grep -v "^$TEST_USER:" "$ed/group" >"$ed/group.new" || true; mv "$ed/group.new" "$ed/group"
     tuid=$(free_id 64300 "$ed")
     echo "$TEST_USER:x:$tuid:$tuid:letmein lab ssh user:$d/home:/bin/sh" >>"$ed/passwd"
     echo "$TEST_USER:x:$tuid:" >>"$ed/group"
