@@ -1,0 +1,242 @@
+package letmein.daemon;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import letmein.proto.auth.Messages;
+import letmein.proto.auth.Randomness;
+import letmein.proto.config.ControlPort;
+import letmein.proto.config.ServerConfig;
+
+/**
+ * The network side of letmeind: one event-loop thread (like upstream's single-threaded runtime)
+ * serving the TCP listener and the UDP socket on the control port, native epoll on Linux and NIO
+ * elsewhere. Sockets are bound here or adopted from systemd.
+ */
+public final class Server implements AutoCloseable {
+    private final ServerConfig config;
+    private final DaemonOptions options;
+    private final DecisionLog log;
+    private final Randomness randomness;
+    private final boolean epoll;
+    private final ByteBufAllocator allocator;
+    private EventLoopGroup group;
+    private FwdClient fwd;
+    private Admission admission;
+    private UdpDispatcher udp;
+    private Channel tcpChannel;
+    private Channel udpChannel;
+
+    public Server(ServerConfig config, DaemonOptions options, DecisionLog log, Randomness randomness) {
+        this.config = Objects.requireNonNull(config);
+        this.options = Objects.requireNonNull(options);
+        this.log = Objects.requireNonNull(log);
+        this.randomness = Objects.requireNonNull(randomness);
+        this.epoll = Epoll.isAvailable();
+        this.allocator = smallPool();
+    }
+
+    /**
+     * Frames are 56 bytes: a pool with 64 KiB chunks (instead of Netty's default 4 MiB ones, which the
+     * JDK zeroes and so makes resident at the first connection) keeps the idle daemon small.
+     */
+    private static ByteBufAllocator smallPool() {
+        int pageSize = 4096;
+        int maxOrder = 4; // chunk = pageSize << maxOrder = 64 KiB
+        return new PooledByteBufAllocator(true, 1, 1, pageSize, maxOrder, 0, 0, false);
+    }
+
+    /** "epoll" or "nio". */
+    public String transportName() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /** Opens the sockets and starts serving; on failure nothing is left open. */
+    public void start(Listen listen) throws StartupException {
+        DefaultThreadFactory threads = new DefaultThreadFactory("letmeind-loop", true);
+        group = epoll ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+        try {
+            fwd = new FwdClient(options.fwdSocket(), options.fwdTimeout(), group.next(),
+                    Math.min(8, options.maxSessions()));
+            admission = new Admission(options.maxSessions(), options.effectivePerSource());
+            SessionContext sc = new SessionContext(config, new Policy(config.general().errorPolicy()),
+                    new Messages(randomness), fwd, admission, log);
+            TcpAcceptor acceptor = new TcpAcceptor(sc);
+            boolean[] pending = new boolean[1];
+            admission.onCapacityChange(() -> {
+                if (!pending[0]) {
+                    pending[0] = true;
+                    group.next().execute(() -> {
+                        pending[0] = false;
+                        acceptor.capacityChanged();
+                    });
+                }
+            });
+            udp = new UdpDispatcher(sc, options.maxSessions());
+            ControlPort port = config.general().port();
+            if (listen instanceof Listen.Bind) {
+                bind((Listen.Bind) listen, port, acceptor);
+            } else {
+                adopt((Listen.Inherited) listen, port, acceptor);
+            }
+            if (tcpChannel == null && udpChannel == null) {
+                throw new StartupException("no control socket: the config enables "
+                        + port + " but no matching socket was available");
+            }
+        } catch (StartupException e) {
+            close();
+            throw e;
+        } catch (RuntimeException e) {
+            close();
+            throw new StartupException("cannot start the control sockets: " + e.getMessage(), e);
+        }
+    }
+
+    private void bind(Listen.Bind b, ControlPort port, TcpAcceptor acceptor) throws StartupException {
+        if (port.tcp()) {
+            InetSocketAddress at = new InetSocketAddress(b.host(), b.tcpPort());
+            ServerBootstrap sb = new ServerBootstrap().group(group)
+                    .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
+                    .option(ChannelOption.SO_BACKLOG, 128)
+                    .option(ChannelOption.ALLOCATOR, allocator)
+                    .childOption(ChannelOption.ALLOCATOR, allocator)
+                    .childHandler(acceptor);
+            if (epoll) {
+                sb.channelFactory(() -> new EpollServerSocketChannel(InternetProtocolFamily.IPv6));
+            } else {
+                sb.channel(NioServerSocketChannel.class);
+            }
+            tcpChannel = await(sb.bind(at), "bind TCP " + at);
+            acceptor.listener(tcpChannel);
+        }
+        if (port.udp()) {
+            InetSocketAddress at = new InetSocketAddress(b.host(), b.udpPort());
+            Bootstrap bs = new Bootstrap().group(group).option(ChannelOption.ALLOCATOR, allocator).handler(udp);
+            if (epoll) {
+                bs.channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv6));
+            } else {
+                bs.channelFactory(() -> new NioDatagramChannel(InternetProtocolFamily.IPv6));
+            }
+            udpChannel = await(bs.bind(at), "bind UDP " + at);
+        }
+    }
+
+    private void adopt(Listen.Inherited in, ControlPort port, TcpAcceptor acceptor) throws StartupException {
+        if (!epoll) {
+            throw new StartupException("systemd socket activation needs Netty's native epoll transport, "
+                    + "which is unavailable here; run with --no-systemd");
+        }
+        if (in.tcpFd().isPresent()) {
+            int fd = in.tcpFd().getAsInt();
+            if (port.tcp()) {
+                ServerBootstrap sb = new ServerBootstrap().group(group)
+                        .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
+                        .option(ChannelOption.ALLOCATOR, allocator)
+                        .childOption(ChannelOption.ALLOCATOR, allocator)
+                        .channelFactory(() -> new EpollServerSocketChannel(fd))
+                        .childHandler(acceptor);
+                tcpChannel = await(sb.register(), "adopt systemd TCP socket fd " + fd);
+                acceptor.listener(tcpChannel);
+            } else {
+                new EpollServerSocketChannel(fd).unsafe().closeForcibly();
+                log.line("letmeind: closing the TCP socket passed by systemd: the config does not enable TCP ("
+                        + port + ")");
+            }
+        }
+        if (in.udpFd().isPresent()) {
+            int fd = in.udpFd().getAsInt();
+            if (port.udp()) {
+                Bootstrap bs = new Bootstrap().group(group).option(ChannelOption.ALLOCATOR, allocator)
+                        .channelFactory(() -> new EpollDatagramChannel(fd))
+                        .handler(udp);
+                udpChannel = await(bs.register(), "adopt systemd UDP socket fd " + fd);
+            } else {
+                new EpollDatagramChannel(fd).unsafe().closeForcibly();
+                log.line("letmeind: closing the UDP socket passed by systemd: the config does not enable UDP ("
+                        + port + ")");
+            }
+        }
+        if (port.tcp() && tcpChannel == null) {
+            log.line("letmeind: WARNING: the config enables TCP (" + port + ") but systemd passed no TCP socket; "
+                    + "add ListenStream= to letmeind.socket");
+        }
+        if (port.udp() && udpChannel == null) {
+            log.line("letmeind: WARNING: the config enables UDP (" + port + ") but systemd passed no UDP socket; "
+                    + "add ListenDatagram= to letmeind.socket");
+        }
+    }
+
+    private static Channel await(io.netty.channel.ChannelFuture f, String what) throws StartupException {
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            throw new StartupException("cannot " + what + ": " + (c == null ? "unknown error" : c.getMessage()), c);
+        }
+        return f.channel();
+    }
+
+    public Optional<InetSocketAddress> tcpAddress() {
+        return Optional.ofNullable(tcpChannel).map(c -> (InetSocketAddress) c.localAddress());
+    }
+
+    public Optional<InetSocketAddress> udpAddress() {
+        return Optional.ofNullable(udpChannel).map(c -> (InetSocketAddress) c.localAddress());
+    }
+
+    /** Live sessions over both transports (tests, leak checks); read on the event loop. */
+    public int sessions() {
+        return onLoop(() -> admission.sessions());
+    }
+
+    /** Live UDP sessions; read on the event loop. */
+    public int udpSessions() {
+        return onLoop(() -> udp.sessions());
+    }
+
+    /** Distinct sources with live sessions; read on the event loop. */
+    public int sources() {
+        return onLoop(() -> admission.sources());
+    }
+
+    private int onLoop(java.util.concurrent.Callable<Integer> c) {
+        try {
+            return group.submit(c).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("event loop did not answer: " + e, e);
+        }
+    }
+
+    /** Closes the sockets and stops the event loop; sessions in flight are dropped. */
+    @Override
+    public void close() {
+        if (tcpChannel != null) {
+            tcpChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (udpChannel != null) {
+            udpChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (fwd != null) {
+            fwd.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
+}

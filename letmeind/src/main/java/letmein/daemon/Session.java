@@ -1,0 +1,224 @@
+package letmein.daemon;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+import letmein.proto.auth.Authenticator;
+import letmein.proto.auth.Key;
+import letmein.proto.auth.Messages;
+import letmein.proto.config.PortResource;
+import letmein.proto.config.Resource;
+import letmein.proto.config.ServerConfig;
+import letmein.proto.fwd.FwdMessage;
+import letmein.proto.net.Addresses;
+import letmein.proto.wire.Message;
+import letmein.proto.wire.Operation;
+import letmein.proto.wire.ResourceId;
+import letmein.proto.wire.UserId;
+
+/**
+ * The server side of one knock exchange (one TCP connection or one UDP peer address:port), as a pure
+ * state machine: events in, {@link Step}s out, no I/O and no Netty. The check order is exactly
+ * upstream's (upstream-behaviour §1.4); the {@link Policy} decides whether an error is answered.
+ * Not thread-safe: a transport drives one session from one thread.
+ */
+public final class Session {
+    /** Where the exchange stands. */
+    public enum Phase {
+        /** Waiting for KNOCK or REVOKE. */
+        AWAIT_OPEN,
+        /** CHALLENGE sent, waiting for RESPONSE. */
+        AWAIT_RESPONSE,
+        /** RESPONSE verified, waiting for letmeinfwd. */
+        AWAIT_FWD,
+        /** Over; every further event is ignored. */
+        DONE
+    }
+
+    private final ServerConfig config;
+    private final Policy policy;
+    private final Messages messages;
+    private final InetAddress peerIp;
+    private final String peerText;
+    private final String peerIpText;
+    private final boolean answerRetransmittedOpening;
+
+    private Phase phase = Phase.AWAIT_OPEN;
+    private AuthState auth = AuthState.NOT_AUTH;
+    private Message opening;
+    private Key key;
+    private Message challenge;
+
+    /**
+     * @param peer                        the peer as seen by the socket; only its address is ever sent to
+     *                                    letmeinfwd (canonical), never anything from a payload
+     * @param transport                   "TCP" or "UDP", for logs
+     * @param answerRetransmittedOpening  answer a byte-identical repeat of the opening message with the same
+     *                                    CHALLENGE (UDP packet-loss tolerance, spec README §2.7)
+     */
+    public Session(ServerConfig config, Policy policy, Messages messages, InetSocketAddress peer, String transport,
+            boolean answerRetransmittedOpening) {
+        this.config = Objects.requireNonNull(config);
+        this.policy = Objects.requireNonNull(policy);
+        this.messages = Objects.requireNonNull(messages);
+        this.peerIp = Addresses.canonical(peer.getAddress());
+        this.peerIpText = Addresses.text(peerIp);
+        String hostPart = peerIp.getAddress().length == 16 ? "[" + peerIpText + "]" : peerIpText;
+        this.peerText = hostPart + ":" + peer.getPort() + "/" + transport;
+        this.answerRetransmittedOpening = answerRetransmittedOpening;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** True while the session wants the peer's next message. */
+    public boolean awaitsMessage() {
+        return phase == Phase.AWAIT_OPEN || phase == Phase.AWAIT_RESPONSE;
+    }
+
+    public boolean isDone() {
+        return phase == Phase.DONE;
+    }
+
+    /** A decoded 56-byte message from the peer. Must only be called while {@link #awaitsMessage()}. */
+    public Step onMessage(Message m) {
+        Objects.requireNonNull(m);
+        if (phase == Phase.AWAIT_OPEN) {
+            return onOpening(m);
+        }
+        if (phase == Phase.AWAIT_RESPONSE) {
+            return onResponse(m);
+        }
+        throw new IllegalStateException("session does not await a message in phase " + phase);
+    }
+
+    private Step onOpening(Message m) {
+        // 3. only KNOCK/REVOKE may open; ids are not known yet, so a GOAWAY carries FFFFFFFF
+        if (!m.operation().opensSession()) {
+            return fail("Invalid reply message operation " + m.operation() + " (expected KNOCK or REVOKE)");
+        }
+        // 4. the session is bound to the first message's user and resource
+        opening = m;
+        // 5. user must have a key
+        Optional<Key> k = config.key(m.user());
+        if (k.isEmpty()) {
+            return fail("Unknown user");
+        }
+        key = k.get();
+        // 6. KNOCK/REVOKE MAC with the zero challenge
+        if (!Authenticator.verifyNoChallenge(key, m)) {
+            return fail("Knock: Authentication failed");
+        }
+        auth = AuthState.BASIC_AUTH;
+        // 7. resource must exist
+        Optional<Resource> r = config.resource(m.resource());
+        if (r.isEmpty()) {
+            return fail("Unknown resource");
+        }
+        // 8. users: restriction
+        if (!r.get().allows(m.user())) {
+            return fail("User " + m.user() + " is not allowed to use resource " + m.resource());
+        }
+        // 9. port resources must not be port 0 or the control port (regardless of protocol)
+        if (r.get() instanceof PortResource) {
+            int port = ((PortResource) r.get()).port();
+            if (port == 0 || port == config.general().port().port()) {
+                return fail("Incorrect configuration: resource " + m.resource() + " has port " + port
+                        + ", which is 0 or the control port");
+            }
+        }
+        // 10. fresh challenge for this session only
+        challenge = messages.challenge(m.user(), m.resource());
+        phase = Phase.AWAIT_RESPONSE;
+        return new Step.Send(challenge);
+    }
+
+    private Step onResponse(Message m) {
+        if (answerRetransmittedOpening && m.equals(opening)) {
+            // the peer lost our CHALLENGE and sent the very same KNOCK again: same answer, no new state
+            return new Step.Send(challenge);
+        }
+        // 11. RESPONSE with the session's ids
+        if (m.operation() != Operation.RESPONSE) {
+            return fail("Invalid reply message operation " + m.operation() + " (expected RESPONSE)");
+        }
+        if (!m.user().equals(opening.user())) {
+            return fail("Response: user mismatch (got " + m.user() + ")");
+        }
+        if (!m.resource().equals(opening.resource())) {
+            return fail("Response: resource mismatch (got " + m.resource() + ")");
+        }
+        // 12. RESPONSE MAC over this session's challenge nonce
+        if (!Authenticator.verify(key, m, challenge.auth())) {
+            return fail("Response: Authentication failed");
+        }
+        auth = AuthState.FULL_AUTH;
+        phase = Phase.AWAIT_FWD;
+        // 13. the address is the socket's view of the peer, canonical — never anything from a payload
+        FwdMessage.Request request = opening.operation() == Operation.KNOCK
+                ? new FwdMessage.Install(opening.user(), opening.resource(), peerIp, config.checksum())
+                : new FwdMessage.Revoke(opening.user(), opening.resource(), peerIp, config.checksum());
+        return new Step.Forward(request);
+    }
+
+    /** letmeinfwd's answer to the {@link Step.Forward} request. */
+    public Step onFwdResult(FwdResult result) {
+        if (phase != Phase.AWAIT_FWD) {
+            throw new IllegalStateException("no letmeinfwd request outstanding in phase " + phase);
+        }
+        if (result instanceof FwdResult.Failed) {
+            return fail("letmeinfwd firewall: " + ((FwdResult.Failed) result).reason());
+        }
+        // 14. success
+        phase = Phase.DONE;
+        Message comeIn = messages.comeIn(opening.user(), opening.resource());
+        return new Step.End(Optional.of(comeIn), decision(true, "ok", true));
+    }
+
+    /** Bytes that are not a valid message (bad magic, unknown operation, wrong size): never answered. */
+    public Step onUndecodable(String reason) {
+        return end("Invalid message: " + reason);
+    }
+
+    /** The per-step control-timeout expired: never answered. */
+    public Step onTimeout() {
+        return end(phase == Phase.AWAIT_FWD ? "letmeinfwd did not answer in time"
+                : "RX communication with peer timed out");
+    }
+
+    /** The peer closed the connection: never answered. */
+    public Step onDisconnect() {
+        return end("Disconnected");
+    }
+
+    /** The transport gave up on this session (e.g. UDP queue overflow, shutdown): never answered. */
+    public Step onAbort(String reason) {
+        return end(reason);
+    }
+
+    private Step end(String reason) {
+        phase = Phase.DONE;
+        return new Step.End(Optional.empty(), decision(false, reason, false));
+    }
+
+    private Step fail(String reason) {
+        boolean answer = policy.answersErrorIn(auth);
+        phase = Phase.DONE;
+        Optional<Message> goAway = Optional.empty();
+        if (answer) {
+            goAway = Optional.of(opening == null
+                    ? messages.goAway(Message.UNKNOWN_USER, Message.UNKNOWN_RESOURCE)
+                    : messages.goAway(opening.user(), opening.resource()));
+        }
+        return new Step.End(goAway, decision(false, reason, answer));
+    }
+
+    private Decision decision(boolean success, String reason, boolean replied) {
+        Optional<UserId> user = Optional.ofNullable(opening).map(Message::user);
+        Optional<ResourceId> res = Optional.ofNullable(opening).map(Message::resource);
+        Optional<Operation> op = Optional.ofNullable(opening).map(Message::operation);
+        return new Decision(peerText, peerIpText, user, res, op, success, reason, replied);
+    }
+}

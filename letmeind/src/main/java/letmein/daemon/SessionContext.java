@@ -1,0 +1,32 @@
+package letmein.daemon;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import letmein.proto.auth.Messages;
+import letmein.proto.config.ServerConfig;
+
+/** What every transport needs to run sessions; one instance per server. */
+public record SessionContext(ServerConfig config, Policy policy, Messages messages, FwdClient fwd,
+        Admission admission, DecisionLog log) {
+    public SessionContext {
+        Objects.requireNonNull(config);
+        Objects.requireNonNull(policy);
+        Objects.requireNonNull(messages);
+        Objects.requireNonNull(fwd);
+        Objects.requireNonNull(admission);
+        Objects.requireNonNull(log);
+    }
+
+    public Duration controlTimeout() {
+        return config.general().controlTimeout();
+    }
+
+    public boolean debug() {
+        return config.general().debug();
+    }
+
+    public Session newSession(InetSocketAddress peer, String transport, boolean answerRetransmittedOpening) {
+        return new Session(config, policy, messages, peer, transport, answerRetransmittedOpening);
+    }
+}
