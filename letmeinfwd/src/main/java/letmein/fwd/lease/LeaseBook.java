@@ -1,0 +1,365 @@
+package letmein.fwd.lease;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import letmein.fwd.Log;
+import letmein.fwd.nft.FirewallNames;
+import letmein.fwd.nft.L4Proto;
+import letmein.fwd.nft.NftBatcher;
+import letmein.fwd.nft.NftJson;
+import letmein.proto.config.JumpResource;
+import letmein.proto.config.JumpResource.JumpTarget;
+import letmein.proto.config.PortResource;
+import letmein.proto.config.Resource;
+import letmein.proto.net.Addresses;
+import letmein.proto.wire.UserId;
+
+/**
+ * What is open for whom until when — the only mutable state of letmeinfwd. Port leases are elements of
+ * the kernel sets with a kernel timeout (the kernel closes them even if letmeinfwd dies); they are kept
+ * here only to count them against {@code max-nr-rules}. Jump leases are rules, removed by
+ * {@link #expireDue()}. Every change goes through the {@link NftBatcher}; a failed change is undone here.
+ */
+public final class LeaseBook {
+    /** One set element: (client, protocol, port). */
+    record ElementKey(InetAddress client, L4Proto proto, int port) {
+        @Override
+        public String toString() {
+            return Addresses.text(client) + " " + port + "/" + proto.nftName();
+        }
+    }
+
+    /** One jump rule: in {@code fromChain}, for {@code client}, to {@code target}. */
+    record JumpKey(InetAddress client, String fromChain, String target, boolean matchSaddr) {
+        NftBatcher.RuleRef ref() {
+            return new NftBatcher.RuleRef(fromChain, NftJson.jumpComment(client, target));
+        }
+
+        @Override
+        public String toString() {
+            return Addresses.text(client) + " " + fromChain + "->" + target;
+        }
+    }
+
+    /** A lease's expiry and the generation of the change that set it (to undo only one's own change). */
+    private record Held(long expiresAt, long generation) {
+    }
+
+    private final FirewallNames names;
+    private final NftJson json;
+    private final Duration defaultTimeout;
+    private final int maxNrRules;
+    private final int controlRules;
+    private final NftBatcher batcher;
+    private final TimeSource time;
+    private final Log log;
+    private final Map<ElementKey, Held> elements = new HashMap<>();
+    private final Map<JumpKey, Held> jumps = new LinkedHashMap<>();
+    private long generation;
+
+    public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int controlRules,
+            NftBatcher batcher, TimeSource time, Log log) {
+        this.names = names;
+        this.json = new NftJson(names);
+        this.defaultTimeout = defaultTimeout;
+        this.maxNrRules = maxNrRules;
+        this.controlRules = controlRules;
+        this.batcher = batcher;
+        this.time = time;
+        this.log = log;
+    }
+
+    /** Rules and elements counted against max-nr-rules: control rules + elements + jump rules. */
+    public synchronized int count() {
+        pruneElements(time.monotonicNanos());
+        return controlRules + elements.size() + jumps.size();
+    }
+
+    /** Opens (or refreshes) {@code resource} for {@code client}; completes when it is in the kernel. */
+    public CompletableFuture<Void> install(UserId user, Resource resource, InetAddress client) {
+        InetAddress c = Addresses.canonical(client);
+        if (resource instanceof PortResource p) {
+            return installPort(user, p, c);
+        }
+        return installJump(user, (JumpResource) resource, c);
+    }
+
+    /** Closes {@code resource} for {@code client}; closing what is not open succeeds. */
+    public CompletableFuture<Void> revoke(UserId user, Resource resource, InetAddress client) {
+        InetAddress c = Addresses.canonical(client);
+        if (resource instanceof PortResource p) {
+            return revokePort(user, p, c);
+        }
+        return revokeJump(user, (JumpResource) resource, c);
+    }
+
+    private Duration timeoutOf(Resource r) {
+        return r.timeout().orElse(defaultTimeout);
+    }
+
+    private static List<ElementKey> elementKeys(PortResource p, InetAddress c) {
+        List<ElementKey> keys = new ArrayList<>(2);
+        if (p.tcp()) {
+            keys.add(new ElementKey(c, L4Proto.TCP, p.port()));
+        }
+        if (p.udp()) {
+            keys.add(new ElementKey(c, L4Proto.UDP, p.port()));
+        }
+        return keys;
+    }
+
+    private String until(Duration timeout) {
+        return time.now().plus(timeout).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private synchronized CompletableFuture<Void> installPort(UserId user, PortResource p, InetAddress c) {
+        long now = time.monotonicNanos();
+        pruneElements(now);
+        List<ElementKey> keys = elementKeys(p, c);
+        long fresh = keys.stream().filter(k -> !elements.containsKey(k)).count();
+        Optional<CompletableFuture<Void>> full = capacity(fresh);
+        if (full.isPresent()) {
+            return full.get();
+        }
+        Duration timeout = timeoutOf(p);
+        long seconds = Math.max(1, timeout.toSeconds());
+        long gen = ++generation;
+        Map<ElementKey, Held> previous = new HashMap<>();
+        List<ObjectNode> cmds = new ArrayList<>();
+        for (ElementKey k : keys) {
+            Held prev = elements.put(k, new Held(now + timeout.toNanos(), gen));
+            previous.put(k, prev);
+            cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
+            if (prev != null) {
+                // A refresh. Re-adding an existing element does not restart its timeout before Linux
+                // 6.10, so: add (it exists now, even if someone deleted it) + delete + add. A removal
+                // in a transaction costs the kernel ~10 ms, so fresh leases get the plain add only.
+                cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
+                cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
+            }
+        }
+        String what = "user=" + user + " resource=" + p.id() + " addr=" + Addresses.text(c) + " port="
+                + p.port() + "/" + protoText(p);
+        String verb = fresh == 0 ? "refreshed" : "opened";
+        return batcher.submit(new NftBatcher.Change("install " + what, List.of(), cmds))
+                .whenComplete((ok, err) -> {
+                    if (err == null) {
+                        log.info("lease " + verb + " " + what + " until=" + until(timeout) + " (kernel timeout "
+                                + seconds + "s)");
+                    } else {
+                        undo(elements, previous, gen);
+                    }
+                });
+    }
+
+    private synchronized CompletableFuture<Void> revokePort(UserId user, PortResource p, InetAddress c) {
+        List<ElementKey> keys = elementKeys(p, c);
+        Map<ElementKey, Held> previous = new HashMap<>();
+        List<ObjectNode> cmds = new ArrayList<>();
+        for (ElementKey k : keys) {
+            previous.put(k, elements.remove(k));
+            // add + delete: deleting an absent element would fail the whole transaction
+            cmds.add(json.addElement(k.client(), k.proto(), k.port(), 1));
+            cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
+        }
+        String what = "user=" + user + " resource=" + p.id() + " addr=" + Addresses.text(c) + " port="
+                + p.port() + "/" + protoText(p);
+        return batcher.submit(new NftBatcher.Change("revoke " + what, List.of(), cmds))
+                .whenComplete((ok, err) -> {
+                    if (err == null) {
+                        log.info("lease revoked " + what);
+                    } else {
+                        restore(elements, previous);
+                    }
+                });
+    }
+
+    private List<JumpKey> jumpKeys(JumpResource j, InetAddress c) throws LeaseException {
+        List<JumpKey> keys = new ArrayList<>(3);
+        if (j.input().isPresent()) {
+            keys.add(jumpKey(c, names.chainInput(), j.input().get()));
+        }
+        if (j.forward().isPresent()) {
+            keys.add(jumpKey(c, names.chainForward().orElseThrow(() -> new LeaseException(
+                    "resource " + j.id() + " jumps from forward but [NFTABLES] chain-forward is not specified")),
+                    j.forward().get()));
+        }
+        if (j.output().isPresent()) {
+            keys.add(jumpKey(c, names.chainOutput().orElseThrow(() -> new LeaseException(
+                    "resource " + j.id() + " jumps from output but [NFTABLES] chain-output is not specified")),
+                    j.output().get()));
+        }
+        return keys;
+    }
+
+    private static JumpKey jumpKey(InetAddress c, String from, JumpTarget t) {
+        return new JumpKey(c, from, t.chain(), t.matchSaddr());
+    }
+
+    private synchronized CompletableFuture<Void> installJump(UserId user, JumpResource j, InetAddress c) {
+        long now = time.monotonicNanos();
+        pruneElements(now);
+        List<JumpKey> keys;
+        try {
+            keys = jumpKeys(j, c);
+        } catch (LeaseException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<JumpKey> fresh = keys.stream().filter(k -> !jumps.containsKey(k)).toList();
+        Optional<CompletableFuture<Void>> full = capacity(fresh.size());
+        if (full.isPresent()) {
+            return full.get();
+        }
+        Duration timeout = timeoutOf(j);
+        long gen = ++generation;
+        Map<JumpKey, Held> previous = new HashMap<>();
+        for (JumpKey k : keys) {
+            previous.put(k, jumps.put(k, new Held(now + timeout.toNanos(), gen)));
+        }
+        String what = "user=" + user + " resource=" + j.id() + " addr=" + Addresses.text(c) + " jumps="
+                + keys.stream().map(k -> k.fromChain() + "->" + k.target() + (k.matchSaddr() ? "(saddr)" : ""))
+                        .toList();
+        if (fresh.isEmpty()) {
+            log.info("lease refreshed " + what + " until=" + until(timeout));
+            return CompletableFuture.completedFuture(null);
+        }
+        List<ObjectNode> cmds = fresh.stream()
+                .map(k -> json.addJumpRule(k.fromChain(), k.client(), k.matchSaddr(), k.target())).toList();
+        return batcher.submit(new NftBatcher.Change("install " + what, List.of(), cmds))
+                .whenComplete((ok, err) -> {
+                    if (err == null) {
+                        log.info("lease opened " + what + " until=" + until(timeout));
+                    } else {
+                        undo(jumps, previous, gen);
+                    }
+                });
+    }
+
+    private synchronized CompletableFuture<Void> revokeJump(UserId user, JumpResource j, InetAddress c) {
+        List<JumpKey> keys;
+        try {
+            keys = jumpKeys(j, c);
+        } catch (LeaseException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Map<JumpKey, Held> previous = new HashMap<>();
+        for (JumpKey k : keys) {
+            previous.put(k, jumps.remove(k));
+        }
+        String what = "user=" + user + " resource=" + j.id() + " addr=" + Addresses.text(c);
+        return batcher.submit(new NftBatcher.Change("revoke " + what, keys.stream().map(JumpKey::ref).toList(),
+                List.of())).whenComplete((ok, err) -> {
+                    if (err == null) {
+                        log.info("lease revoked " + what);
+                    } else {
+                        restore(jumps, previous);
+                    }
+                });
+    }
+
+    /**
+     * Forgets port leases the kernel has timed out and removes expired jump rules (one transaction).
+     * Called every second by the daemon's maintenance timer.
+     */
+    public synchronized void expireDue() {
+        long now = time.monotonicNanos();
+        pruneElements(now);
+        List<JumpKey> due = new ArrayList<>();
+        for (Iterator<Map.Entry<JumpKey, Held>> it = jumps.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<JumpKey, Held> e = it.next();
+            if (e.getValue().expiresAt() - now <= 0) {
+                due.add(e.getKey());
+                it.remove();
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        long gen = ++generation;
+        batcher.submit(new NftBatcher.Change("expire " + due, due.stream().map(JumpKey::ref).toList(), List.of()))
+                .whenComplete((ok, err) -> {
+                    if (err == null) {
+                        due.forEach(k -> log.info("lease expired jump " + k + " (rule removed)"));
+                    } else {
+                        log.warn("cannot remove expired jump rules " + due + ", retrying in 5 s: " + cause(err));
+                        synchronized (this) {
+                            long retry = time.monotonicNanos() + Duration.ofSeconds(5).toNanos();
+                            due.forEach(k -> jumps.putIfAbsent(k, new Held(retry, gen)));
+                        }
+                    }
+                });
+    }
+
+    /** Forgets everything (at shutdown, after the firewall has been cleaned). */
+    public synchronized void clear() {
+        elements.clear();
+        jumps.clear();
+    }
+
+    private void pruneElements(long now) {
+        for (Iterator<Map.Entry<ElementKey, Held>> it = elements.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<ElementKey, Held> e = it.next();
+            if (e.getValue().expiresAt() - now <= 0) {
+                it.remove();
+                log.info("lease expired " + e.getKey() + " (kernel timeout)");
+            }
+        }
+    }
+
+    private Optional<CompletableFuture<Void>> capacity(long fresh) {
+        int current = controlRules + elements.size() + jumps.size();
+        if (fresh > 0 && current + fresh > maxNrRules) {
+            return Optional.of(CompletableFuture.failedFuture(new LeaseException("max-nr-rules (" + maxNrRules
+                    + ") would be exceeded: " + current + " installed, " + fresh + " new")));
+        }
+        return Optional.empty();
+    }
+
+    /** Undoes a failed install: only entries still carrying this change's generation. */
+    private synchronized <K> void undo(Map<K, Held> map, Map<K, Held> previous, long gen) {
+        previous.forEach((k, prev) -> {
+            Held now = map.get(k);
+            if (now != null && now.generation() == gen) {
+                if (prev == null) {
+                    map.remove(k);
+                } else {
+                    map.put(k, prev);
+                }
+            }
+        });
+    }
+
+    /** Puts back what a failed revoke removed (unless a newer install has re-added it meanwhile). */
+    private synchronized <K> void restore(Map<K, Held> map, Map<K, Held> previous) {
+        previous.forEach((k, prev) -> {
+            if (prev != null) {
+                map.putIfAbsent(k, prev);
+            }
+        });
+    }
+
+    private static String protoText(PortResource p) {
+        return p.tcp() && p.udp() ? "tcp,udp" : p.tcp() ? "tcp" : "udp";
+    }
+
+    /** The underlying reason of a failed future. */
+    public static Throwable cause(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

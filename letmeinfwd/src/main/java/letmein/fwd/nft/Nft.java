@@ -1,0 +1,16 @@
+package letmein.fwd.nft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The two things letmeinfwd asks of nftables: apply one atomic JSON transaction, and list a table.
+ * An interface so the batcher's merging can be counted in unit tests; production uses {@link NftRunner}.
+ */
+public interface Nft {
+    /** Applies {@code {"nftables":[…]}} atomically; all commands take effect or none. */
+    void apply(ObjectNode document) throws NftException;
+
+    /** {@code nft -j list table FAMILY TABLE}, parsed. */
+    JsonNode listTable(FirewallNames names) throws NftException;
+}

@@ -1,0 +1,221 @@
+package letmein.fwd.nft;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import letmein.fwd.Log;
+
+/**
+ * Merges concurrent firewall changes into one atomic {@code nft -j -f -} transaction. One worker thread
+ * takes every change that queued up while the previous nft ran, so under load there is one process
+ * spawn per batch, not per knock, and no artificial delay when idle. The kernel applies a transaction
+ * whole or not at all; if a merged batch fails, each of its changes is retried alone so only the
+ * culprit fails and nothing is left half-applied.
+ */
+public final class NftBatcher implements AutoCloseable {
+    /** A rule identified like upstream: chain plus exact comment; its handle is looked up at apply time. */
+    public record RuleRef(String chain, String comment) {
+        public RuleRef {
+            Objects.requireNonNull(chain);
+            Objects.requireNonNull(comment);
+        }
+    }
+
+    /**
+     * One request's part of a transaction: rules to delete (by comment, if present) and commands to run
+     * after those deletions. {@code label} names the change in logs.
+     */
+    public record Change(String label, List<RuleRef> deleteRules, List<ObjectNode> commands) {
+        public Change {
+            Objects.requireNonNull(label);
+            deleteRules = List.copyOf(deleteRules);
+            commands = List.copyOf(commands);
+        }
+    }
+
+    private record Pending(Change change, CompletableFuture<Void> done) {
+    }
+
+    private static final Pending STOP = new Pending(new Change("stop", List.of(), List.of()), null);
+
+    private final Nft nft;
+    private final NftJson json;
+    private final FirewallNames names;
+    private final Log log;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong largestBatch = new AtomicLong();
+    private volatile boolean closed;
+
+    public NftBatcher(Nft nft, FirewallNames names, Log log, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1");
+        }
+        this.nft = nft;
+        this.names = names;
+        this.json = new NftJson(names);
+        this.log = log;
+        this.maxBatch = maxBatch;
+        this.worker = new Thread(this::work, "nft-batcher");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Queues a change; the future completes when its transaction is in the kernel (or fails). */
+    public synchronized CompletableFuture<Void> submit(Change change) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new NftException("letmeinfwd is shutting down"));
+            return done;
+        }
+        queue.add(new Pending(change, done));
+        return done;
+    }
+
+    /** Number of nft transactions run so far (for measurements and tests). */
+    public long transactions() {
+        return transactions.get();
+    }
+
+    /** Number of changes applied so far. */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** Most changes merged into one successful transaction so far. */
+    public long largestBatch() {
+        return largestBatch.get();
+    }
+
+    private void work() {
+        while (true) {
+            Pending first;
+            try {
+                first = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (first == STOP) {
+                failRest();
+                return;
+            }
+            List<Pending> batch = new ArrayList<>();
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
+            boolean stop = batch.remove(STOP);
+            run(batch);
+            if (stop) {
+                failRest();
+                return;
+            }
+        }
+    }
+
+    private void failRest() {
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (Pending p : rest) {
+            if (p != STOP) {
+                p.done.completeExceptionally(new NftException("letmeinfwd is shutting down"));
+            }
+        }
+    }
+
+    private void run(List<Pending> batch) {
+        try {
+            apply(batch);
+            batch.forEach(p -> p.done.complete(null));
+            return;
+        } catch (NftException | RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done.completeExceptionally(e);
+                return;
+            }
+            log.warn("nft batch of " + batch.size() + " changes failed, retrying each alone: " + e.getMessage());
+        }
+        for (Pending p : batch) {
+            try {
+                apply(List.of(p));
+                p.done.complete(null);
+            } catch (NftException | RuntimeException e) {
+                p.done.completeExceptionally(e);
+            }
+        }
+    }
+
+    private void apply(List<Pending> batch) throws NftException {
+        Map<RuleRef, List<Long>> handles = Map.of();
+        if (batch.stream().anyMatch(p -> !p.change.deleteRules().isEmpty())) {
+            handles = ruleHandles(nft.listTable(names));
+        }
+        List<ObjectNode> commands = new ArrayList<>();
+        Set<Long> deleted = new HashSet<>();
+        for (Pending p : batch) {
+            for (RuleRef ref : p.change.deleteRules()) {
+                for (long h : handles.getOrDefault(ref, List.of())) {
+                    if (deleted.add(h)) {
+                        commands.add(json.deleteRule(ref.chain(), h));
+                    }
+                }
+            }
+            commands.addAll(p.change.commands());
+        }
+        if (!commands.isEmpty()) {
+            ObjectNode doc = NftJson.document(commands);
+            log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+            nft.apply(doc);
+            transactions.incrementAndGet();
+        }
+        changes.addAndGet(batch.size());
+        largestBatch.accumulateAndGet(batch.size(), Math::max);
+        if (batch.size() > 1) {
+            log.debug(() -> "nft transaction merged changes=" + batch.size());
+        }
+    }
+
+    /** (chain, comment) → handles of the rules in a {@code nft -j list table} answer. */
+    public static Map<RuleRef, List<Long>> ruleHandles(JsonNode listing) {
+        Map<RuleRef, List<Long>> out = new HashMap<>();
+        for (JsonNode item : listing.path("nftables")) {
+            JsonNode rule = item.get("rule");
+            if (rule == null || !rule.hasNonNull("comment") || !rule.hasNonNull("handle")) {
+                continue;
+            }
+            out.computeIfAbsent(new RuleRef(rule.path("chain").asText(), rule.get("comment").asText()),
+                    k -> new ArrayList<>()).add(rule.get("handle").asLong());
+        }
+        return out;
+    }
+
+    /** Stops the worker after the batch in progress; changes still queued fail. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(STOP);
+        }
+        try {
+            worker.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package letmein.fwd.nft;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import letmein.proto.net.Addresses;
+
+/**
+ * Builds the nftables JSON commands letmeinfwd sends, as jackson trees: values from requests (addresses,
+ * ports, chain names) only ever become JSON string/number nodes, never text spliced into a command.
+ * Every method returns one command object ({@code {"add":{…}}}) for {@link #document}.
+ */
+public final class NftJson {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private final FirewallNames names;
+
+    public NftJson(FirewallNames names) {
+        this.names = names;
+    }
+
+    /** {@code {"nftables":[cmd, …]}}. */
+    public static ObjectNode document(List<ObjectNode> commands) {
+        ObjectNode doc = F.objectNode();
+        ArrayNode arr = doc.putArray("nftables");
+        commands.forEach(arr::add);
+        return doc;
+    }
+
+    /** Compact JSON text of a node (what is piped into {@code nft -j -f -}). */
+    public static String text(JsonNode node) {
+        return Json.text(node);
+    }
+
+    /** Set name for the address family of {@code address}. */
+    public static String setFor(InetAddress address) {
+        return Addresses.canonical(address) instanceof Inet4Address ? FirewallNames.SET_V4 : FirewallNames.SET_V6;
+    }
+
+    /** {@code add set} for the IPv4 ({@code v4 = true}) or IPv6 lease set, {@code flags timeout}. */
+    public ObjectNode addSet(boolean v4) {
+        ObjectNode set = F.objectNode();
+        set.put("family", names.family().nftName());
+        set.put("table", names.table());
+        set.put("name", v4 ? FirewallNames.SET_V4 : FirewallNames.SET_V6);
+        set.putArray("type").add(v4 ? "ipv4_addr" : "ipv6_addr").add("inet_proto").add("inet_service");
+        set.putArray("flags").add("timeout");
+        return wrap("add", "set", set);
+    }
+
+    /** {@code delete set NAME} (the whole set with its elements). */
+    public ObjectNode deleteSet(String name) {
+        ObjectNode set = F.objectNode();
+        set.put("family", names.family().nftName());
+        set.put("table", names.table());
+        set.put("name", name);
+        return wrap("delete", "set", set);
+    }
+
+    /** Comment of the rule that accepts what the set {@code setName} holds. */
+    public static String setRuleComment(String setName) {
+        return "any/set/" + setName + "/accept" + FirewallNames.COMMENT_SUFFIX;
+    }
+
+    /**
+     * The rule in chain-input that accepts a packet whose (saddr, l4proto, dport) is an element of the
+     * lease set: {@code ip saddr . meta l4proto . th dport @letmein-v4 counter accept}.
+     */
+    public ObjectNode addSetRule(boolean v4) {
+        String setName = v4 ? FirewallNames.SET_V4 : FirewallNames.SET_V6;
+        ObjectNode match = F.objectNode();
+        match.put("op", "==");
+        ArrayNode concat = match.putObject("left").putArray("concat");
+        concat.add(payload(v4 ? "ip" : "ip6", "saddr"));
+        ObjectNode meta = F.objectNode();
+        meta.putObject("meta").put("key", "l4proto");
+        concat.add(meta);
+        concat.add(payload("th", "dport"));
+        match.put("right", "@" + setName);
+        ObjectNode rule = rule(names.chainInput(), setRuleComment(setName));
+        ArrayNode expr = rule.putArray("expr");
+        expr.add(single("match", match));
+        expr.add(single("counter", F.nullNode()));
+        expr.add(single("accept", F.nullNode()));
+        return wrap("add", "rule", rule);
+    }
+
+    /** Upstream's comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN}. */
+    public static String controlComment(int port, L4Proto proto) {
+        return "any/port/" + port + "/" + proto.name() + "/accept" + FirewallNames.COMMENT_SUFFIX;
+    }
+
+    /** The control-port rule: {@code tcp dport 5800 counter accept} (no saddr match). */
+    public ObjectNode addControlRule(int port, L4Proto proto) {
+        ObjectNode rule = rule(names.chainInput(), controlComment(port, proto));
+        ArrayNode expr = rule.putArray("expr");
+        ObjectNode match = F.objectNode();
+        match.put("op", "==");
+        match.set("left", payload(proto.nftName(), "dport"));
+        match.put("right", port);
+        expr.add(single("match", match));
+        expr.add(single("counter", F.nullNode()));
+        expr.add(single("accept", F.nullNode()));
+        return wrap("add", "rule", rule);
+    }
+
+    /** Upstream's comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN}. */
+    public static String jumpComment(InetAddress client, String target) {
+        return Addresses.text(client) + "/jump/" + target + FirewallNames.COMMENT_SUFFIX;
+    }
+
+    /**
+     * A jump lease: in {@code fromChain}, [{@code ip saddr CLIENT}] {@code jump TARGET}. The comment always
+     * names the client (upstream issue #32) so each client's rule is its own.
+     */
+    public ObjectNode addJumpRule(String fromChain, InetAddress client, boolean matchSaddr, String target) {
+        InetAddress c = Addresses.canonical(client);
+        ObjectNode rule = rule(fromChain, jumpComment(c, target));
+        ArrayNode expr = rule.putArray("expr");
+        if (matchSaddr) {
+            ObjectNode match = F.objectNode();
+            match.put("op", "==");
+            match.set("left", payload(c instanceof Inet4Address ? "ip" : "ip6", "saddr"));
+            match.put("right", Addresses.text(c));
+            expr.add(single("match", match));
+        }
+        ObjectNode jump = F.objectNode();
+        jump.put("target", target);
+        expr.add(single("jump", jump));
+        return wrap("add", "rule", rule);
+    }
+
+    /** {@code delete rule … handle N}. */
+    public ObjectNode deleteRule(String chain, long handle) {
+        ObjectNode rule = F.objectNode();
+        rule.put("family", names.family().nftName());
+        rule.put("table", names.table());
+        rule.put("chain", chain);
+        rule.put("handle", handle);
+        return wrap("delete", "rule", rule);
+    }
+
+    /** {@code add element} of (client, proto, port) to the matching set, with a kernel timeout. */
+    public ObjectNode addElement(InetAddress client, L4Proto proto, int port, long timeoutSeconds) {
+        return element("add", client, proto, port, Optional.of(timeoutSeconds));
+    }
+
+    /** {@code delete element} (fails if absent; callers put an add before it in the same transaction). */
+    public ObjectNode deleteElement(InetAddress client, L4Proto proto, int port) {
+        return element("delete", client, proto, port, Optional.empty());
+    }
+
+    private ObjectNode element(String verb, InetAddress client, L4Proto proto, int port, Optional<Long> timeout) {
+        InetAddress c = Addresses.canonical(client);
+        ObjectNode el = F.objectNode();
+        el.put("family", names.family().nftName());
+        el.put("table", names.table());
+        el.put("name", setFor(c));
+        ObjectNode inner = F.objectNode();
+        inner.putObject("val").putArray("concat").add(Addresses.text(c)).add(proto.nftName()).add(port);
+        timeout.ifPresent(t -> inner.put("timeout", t));
+        el.putArray("elem").add(single("elem", inner));
+        return wrap(verb, "element", el);
+    }
+
+    private ObjectNode rule(String chain, String comment) {
+        ObjectNode rule = F.objectNode();
+        rule.put("family", names.family().nftName());
+        rule.put("table", names.table());
+        rule.put("chain", chain);
+        rule.put("comment", comment);
+        return rule;
+    }
+
+    private static ObjectNode payload(String protocol, String field) {
+        ObjectNode p = F.objectNode();
+        ObjectNode inner = p.putObject("payload");
+        inner.put("protocol", protocol);
+        inner.put("field", field);
+        return p;
+    }
+
+    private static ObjectNode single(String key, JsonNode value) {
+        ObjectNode o = F.objectNode();
+        o.set(key, value);
+        return o;
+    }
+
+    private static ObjectNode wrap(String verb, String kind, ObjectNode body) {
+        ObjectNode inner = F.objectNode();
+        inner.set(kind, body);
+        ObjectNode cmd = F.objectNode();
+        cmd.set(verb, inner);
+        return cmd;
+    }
+}

@@ -1,0 +1,152 @@
+package letmein.fwd.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import letmein.fwd.Log;
+import letmein.fwd.nft.FirewallNames;
+import letmein.fwd.nft.NftBatcher;
+import letmein.fwd.nft.NftBatcherTest;
+import letmein.proto.config.JumpResource;
+import letmein.proto.config.NftFamily;
+import letmein.proto.config.PortResource;
+import letmein.proto.wire.ResourceId;
+import letmein.proto.wire.UserId;
+
+/** LeaseBook with a controlled clock and a recording stand-in for nft (see NftBatcherTest). */
+class LeaseBookTest {
+    static final FirewallNames NAMES = new FirewallNames(NftFamily.INET, "filter", "IN", Optional.of("FWD"),
+            Optional.empty());
+    static final UserId U = new UserId(1);
+    static final PortResource SSH = new PortResource(new ResourceId(0x10), 22, true, false, Set.of(), Optional.empty());
+    static final PortResource BOTH = new PortResource(new ResourceId(0x12), 4096, true, true, Set.of(),
+            Optional.of(Duration.ofSeconds(30)));
+    static final JumpResource JUMP = new JumpResource(new ResourceId(0x20),
+            Optional.of(new JumpResource.JumpTarget("A", true)), Optional.of(new JumpResource.JumpTarget("B", false)),
+            Optional.empty(), Set.of(), Optional.of(Duration.ofSeconds(10)));
+
+    static final class FakeTime implements TimeSource {
+        long nanos;
+
+        @Override
+        public long monotonicNanos() {
+            return nanos;
+        }
+
+        @Override
+        public Instant now() {
+            return Instant.EPOCH.plusNanos(nanos);
+        }
+    }
+
+    private final NftBatcherTest.RecordingNft nft = new NftBatcherTest.RecordingNft();
+    private final FakeTime time = new FakeTime();
+    private final NftBatcher batcher;
+    private final LeaseBook book;
+
+    LeaseBookTest() {
+        nft.release.countDown();
+        batcher = new NftBatcher(nft, NAMES, Log.to(System.out, false), 100);
+        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time, Log.to(System.out, false));
+    }
+
+    @AfterEach
+    void close() {
+        batcher.close();
+    }
+
+    static InetAddress ip(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
+
+    @Test
+    void portLeaseReassertsEachElementWithItsTimeout() throws Exception {
+        book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        assertThat(nft.documents).hasSize(1);
+        String doc = nft.documents.get(0);
+        assertThat(doc).contains("\"concat\":[\"192.0.2.1\",\"tcp\",4096]},\"timeout\":30",
+                "\"concat\":[\"192.0.2.1\",\"udp\",4096]},\"timeout\":30");
+        assertThat(doc.split("\"add\"", -1)).hasSize(3); // a new lease: one add per element
+        assertThat(doc).doesNotContain("\"delete\"");
+        assertThat(book.count()).isEqualTo(3);
+        book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        assertThat(book.count()).as("a refresh is not a new lease").isEqualTo(3);
+        assertThat(nft.documents).hasSize(2);
+        String refresh = nft.documents.get(1); // add, delete, add for each of the two elements
+        assertThat(refresh.split("\"add\"", -1)).hasSize(5);
+        assertThat(refresh.split("\"delete\"", -1)).hasSize(3);
+    }
+
+    @Test
+    void maxNrRulesCountsControlRulesElementsAndJumps() throws Exception {
+        book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS); // 1 + 2
+        book.install(U, JUMP, ip("192.0.2.1")).get(5, TimeUnit.SECONDS); // + 2 = 5
+        book.install(U, SSH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS); // 6
+        assertThatThrownBy(() -> book.install(U, SSH, ip("192.0.2.2")).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(LeaseException.class)
+                .hasMessageContaining("max-nr-rules (6) would be exceeded: 6 installed, 1 new");
+        book.install(U, SSH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        book.revoke(U, SSH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        assertThat(book.count()).isEqualTo(5);
+        book.install(U, SSH, ip("192.0.2.2")).get(5, TimeUnit.SECONDS);
+        assertThat(book.count()).isEqualTo(6);
+    }
+
+    @Test
+    void aFailedTransactionLeavesTheBookAsBefore() throws Exception {
+        nft.failAll = true;
+        assertThatThrownBy(() -> book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class);
+        assertThatThrownBy(() -> book.install(U, JUMP, ip("192.0.2.1")).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(book.count()).isEqualTo(1);
+    }
+
+    @Test
+    void kernelExpiredElementsAreForgottenAndJumpRulesRemovedByTheTimer() throws Exception {
+        book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        book.install(U, JUMP, ip("2001:db8::1")).get(5, TimeUnit.SECONDS);
+        assertThat(nft.documents.get(1)).contains("\"comment\":\"2001:db8::1/jump/A/LETMEIN\"",
+                "\"comment\":\"2001:db8::1/jump/B/LETMEIN\"", "\"protocol\":\"ip6\",\"field\":\"saddr\"");
+        book.install(U, JUMP, ip("2001:db8::1")).get(5, TimeUnit.SECONDS);
+        assertThat(nft.documents).as("a jump refresh only extends the timer").hasSize(2);
+        synchronized (nft) {
+            nft.listing = NftBatcherTest.parse0("{\"nftables\":[{\"rule\":{\"chain\":\"IN\",\"handle\":5,\"comment\":"
+                    + "\"2001:db8::1/jump/A/LETMEIN\"}},{\"rule\":{\"chain\":\"FWD\",\"handle\":6,\"comment\":"
+                    + "\"2001:db8::1/jump/B/LETMEIN\"}}]}");
+        }
+        time.nanos += Duration.ofSeconds(9).toNanos();
+        book.expireDue();
+        assertThat(book.count()).isEqualTo(5);
+        time.nanos += Duration.ofSeconds(2).toNanos();
+        book.expireDue();
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (nft.documents.size() < 3 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(nft.documents.get(2)).contains("\"chain\":\"IN\",\"handle\":5", "\"chain\":\"FWD\",\"handle\":6");
+        assertThat(book.count()).isEqualTo(3);
+        time.nanos += Duration.ofSeconds(20).toNanos(); // past the 30 s kernel timeout of the elements
+        assertThat(book.count()).isEqualTo(1);
+    }
+
+    @Test
+    void revokeOfAPortDeletesEachElementAfterAssertingIt() throws Exception {
+        book.revoke(U, SSH, ip("::ffff:192.0.2.9")).get(5, TimeUnit.SECONDS);
+        assertThat(nft.documents.get(0)).isEqualTo("{\"nftables\":[{\"add\":{\"element\":{\"family\":\"inet\",\"table\":"
+                + "\"filter\",\"name\":\"letmein-v4\",\"elem\":[{\"elem\":{\"val\":{\"concat\":[\"192.0.2.9\",\"tcp\",22]},"
+                + "\"timeout\":1}}]}}},{\"delete\":{\"element\":{\"family\":\"inet\",\"table\":\"filter\",\"name\":"
+                + "\"letmein-v4\",\"elem\":[{\"elem\":{\"val\":{\"concat\":[\"192.0.2.9\",\"tcp\",22]}}}]}}}]}");
+    }
+}

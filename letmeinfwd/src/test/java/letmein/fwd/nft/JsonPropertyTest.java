@@ -1,0 +1,67 @@
+package letmein.fwd.nft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** The streaming JSON writer/reader used for nft: lossless round trip, and garbage only ever fails cleanly. */
+class JsonPropertyTest {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    @Provide
+    Arbitrary<JsonNode> trees() {
+        return tree(3);
+    }
+
+    private Arbitrary<JsonNode> tree(int depth) {
+        Arbitrary<JsonNode> leaf = Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(20).map(F::textNode),
+                Arbitraries.longs().map(F::numberNode),
+                Arbitraries.of(true, false).map(F::booleanNode),
+                Arbitraries.just(F.nullNode()));
+        if (depth == 0) {
+            return leaf;
+        }
+        Arbitrary<JsonNode> array = tree(depth - 1).list().ofMaxSize(4).map(l -> {
+            ArrayNode a = F.arrayNode();
+            l.forEach(a::add);
+            return a;
+        });
+        Arbitrary<JsonNode> object = Arbitraries.maps(Arbitraries.strings().ofMaxLength(8), tree(depth - 1)).ofMaxSize(4)
+                .map(m -> {
+                    ObjectNode o = F.objectNode();
+                    m.forEach(o::set);
+                    return o;
+                });
+        return Arbitraries.oneOf(leaf, array, object);
+    }
+
+    @Property
+    void parseReadsBackWhatTextWrites(@ForAll("trees") JsonNode tree) throws IOException {
+        String text = Json.text(tree);
+        JsonNode back = Json.parse(text);
+        assertThat(Json.text(back)).isEqualTo(text);
+        assertThat(back.size()).isEqualTo(tree.size());
+        assertThat(back.getNodeType()).isEqualTo(tree.getNodeType());
+    }
+
+    @Property
+    void garbageFailsOnlyWithIOException(@ForAll String text) {
+        try {
+            Json.parse(text);
+        } catch (IOException e) {
+            // the expected failure
+        }
+    }
+}
