@@ -39,7 +39,8 @@ class ReplayIT extends LabTestBase {
         ok(lab.letmein(Host.CLIENT, "knock", transport.equals("tcp") ? "-T" : "-U",
                 "-P", Integer.toString(RELAY_PORT), "127.0.0.1", "22"));
         assertThat(relay.waitFor(30, TimeUnit.SECONDS)).as("relay finished").isTrue();
-        assertThat(Files.size(capture)).as("captured KNOCK + RESPONSE").isEqualTo(112);
+        // KNOCK + RESPONSE, plus any retransmission the client's UDP retry policy sent
+        assertThat(Files.size(capture)).as("captured frames").isGreaterThanOrEqualTo(112).matches(n -> n % 56 == 0);
         assertThat(lab.tcpOpen(Host.CLIENT, server, Lab.SSH_PORT)).as("the genuine knock opened port 22 for the client").isTrue();
         assertThat(lab.ruleset()).as("the lease is for the client's own address").contains(client);
 

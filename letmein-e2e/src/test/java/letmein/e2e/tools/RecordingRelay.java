@@ -15,6 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import letmein.proto.wire.FrameCodec;
+import letmein.proto.wire.Operation;
+import letmein.proto.wire.ProtocolException;
 
 /**
  * The eavesdropper of the replay scenario: a relay on the client's loopback that forwards one knock
@@ -82,13 +88,18 @@ public final class RecordingRelay {
         }
     }
 
-    /** Datagrams: client to server recorded and forwarded; replies passed back; ends after 20 s idle. */
+    /**
+     * Datagrams: everything the client sends is recorded and forwarded (including retransmissions
+     * the client's retry policy may send from fresh sockets), replies go back to the client's latest
+     * address; done shortly after a COMEIN went back, or after 20 s without traffic.
+     */
     private static void udp(int listen, InetSocketAddress server, Path capture, Path ready) throws Exception {
         try (DatagramSocket local = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), listen));
              DatagramSocket upstream = new DatagramSocket()) {
             upstream.connect(server);
             Files.writeString(ready, "ready\n");
-            SocketAddress[] clientAddr = new SocketAddress[1];
+            AtomicReference<SocketAddress> clientAddr = new AtomicReference<>();
+            AtomicBoolean comeIn = new AtomicBoolean();
             Thread down = new Thread(() -> {
                 byte[] buf = new byte[2048];
                 try {
@@ -96,41 +107,51 @@ public final class RecordingRelay {
                     while (true) {
                         DatagramPacket p = new DatagramPacket(buf, buf.length);
                         upstream.receive(p);
-                        SocketAddress to;
-                        synchronized (clientAddr) {
-                            to = clientAddr[0];
-                        }
+                        SocketAddress to = clientAddr.get();
                         if (to != null) {
                             local.send(new DatagramPacket(p.getData(), p.getLength(), to));
+                        }
+                        if (isComeIn(Arrays.copyOf(p.getData(), p.getLength()))) {
+                            comeIn.set(true);
                         }
                     }
                 } catch (SocketTimeoutException idle) {
                     // done
                 } catch (IOException e) {
-                    System.err.println("relay: " + e.getMessage());
+                    if (!upstream.isClosed()) {
+                        System.err.println("relay: " + e.getMessage());
+                    }
                 }
             }, "server-to-client");
             down.setDaemon(true);
             down.start();
-            local.setSoTimeout(20_000);
+            local.setSoTimeout(500);
             byte[] buf = new byte[2048];
-            int datagrams = 0;
-            try {
-                while (datagrams < 2) { // a knock exchange: KNOCK and RESPONSE
-                    DatagramPacket p = new DatagramPacket(buf, buf.length);
-                    local.receive(p);
-                    synchronized (clientAddr) {
-                        clientAddr[0] = p.getSocketAddress();
-                    }
-                    Files.write(capture, Arrays.copyOf(p.getData(), p.getLength()), StandardOpenOption.APPEND);
-                    upstream.send(new DatagramPacket(p.getData(), p.getLength()));
-                    datagrams++;
+            long idleSince = System.nanoTime();
+            while (System.nanoTime() - idleSince < 20_000_000_000L) {
+                if (comeIn.get() && System.nanoTime() - idleSince > 500_000_000L) {
+                    break; // the exchange is complete and the client has gone quiet
                 }
-            } catch (SocketTimeoutException idle) {
-                // fewer datagrams than expected; the test looks at the capture size
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    local.receive(p);
+                } catch (SocketTimeoutException quiet) {
+                    continue;
+                }
+                idleSince = System.nanoTime();
+                clientAddr.set(p.getSocketAddress());
+                Files.write(capture, Arrays.copyOf(p.getData(), p.getLength()), StandardOpenOption.APPEND);
+                upstream.send(new DatagramPacket(p.getData(), p.getLength()));
             }
-            down.join(5_000); // let the last reply (COMEIN) through
         }
         System.out.println("captured " + Files.size(capture) + " bytes");
+    }
+
+    private static boolean isComeIn(byte[] frame) {
+        try {
+            return FrameCodec.decode(frame).operation() == Operation.COMEIN;
+        } catch (ProtocolException e) {
+            return false;
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 
 import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
+import letmein.proto.wire.Operation;
 import letmein.proto.wire.ProtocolException;
 
 /**
@@ -36,12 +37,28 @@ public final class Replay {
         }
         InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2]));
         byte[] capture = Files.readAllBytes(Path.of(args[3]));
-        if (capture.length != 2 * Message.SIZE) {
-            System.err.println("capture must hold KNOCK and RESPONSE (112 bytes), not " + capture.length + " bytes");
+        // the capture is the client's side of one exchange: KNOCK, RESPONSE, and possibly
+        // retransmissions of either (UDP retry policy)
+        byte[] knock = null;
+        byte[] response = null;
+        for (int off = 0; off + Message.SIZE <= capture.length; off += Message.SIZE) {
+            byte[] frame = Arrays.copyOfRange(capture, off, off + Message.SIZE);
+            Operation op;
+            try {
+                op = FrameCodec.decode(frame).operation();
+            } catch (ProtocolException e) {
+                continue;
+            }
+            if (op == Operation.KNOCK && knock == null) {
+                knock = frame;
+            } else if (op == Operation.RESPONSE) {
+                response = frame;
+            }
+        }
+        if (capture.length % Message.SIZE != 0 || knock == null || response == null) {
+            System.err.println("the capture (" + capture.length + " bytes) does not hold a KNOCK and a RESPONSE");
             System.exit(1);
         }
-        byte[] knock = Arrays.copyOfRange(capture, 0, Message.SIZE);
-        byte[] response = Arrays.copyOfRange(capture, Message.SIZE, 2 * Message.SIZE);
         String knockReply;
         String responseReply;
         if (args[0].equals("tcp")) {
