@@ -99,6 +99,27 @@ public final class Lab implements AutoCloseable {
     public static Lab up(String testName) {
         Path repo = Prerequisites.repo();
         Prerequisites.check(repo);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return up(repo, testName);
+            } catch (PrefixTaken e) {
+                if (attempt == 3) {
+                    throw new AssertionError("three random lab prefixes in a row were taken", e);
+                }
+            }
+        }
+    }
+
+    /** lab.sh refused the prefix because a lab (e.g. a concurrent demo) uses it. */
+    private static final class PrefixTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PrefixTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static Lab up(Path repo, String testName) throws PrefixTaken {
         byte[] suffix = new byte[2];
         new SecureRandom().nextBytes(suffix);
         String prefix = "lme-" + HexFormat.of().formatHex(suffix);
@@ -110,6 +131,11 @@ public final class Lab implements AutoCloseable {
         CommandResult up = exec(List.of(labSh.toString(), "up", prefix, "--owner",
                 Long.toString(ProcessHandle.current().pid())), Duration.ofSeconds(240), Map.of());
         if (!up.ok()) {
+            boolean taken = up.stderr().contains("already exists");
+            if (taken) {
+                Runtime.getRuntime().removeShutdownHook(lab.shutdownHook);
+                throw new PrefixTaken(up.stderr().strip()); // not ours: must not be torn down
+            }
             lab.close();
             throw new AssertionError("the lab did not come up (lab.sh up " + prefix + ")\n" + up.describe());
         }
