@@ -67,7 +67,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Main(System.out, System.err));
-        cl.getCommandSpec().version("letmeind " + VERSION);
+        cl.getCommandSpec().version("letmeind version " + VERSION);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("letmeind: " + ex.getMessage());
             return 1;
@@ -83,7 +83,7 @@ public final class Main implements Callable<Integer> {
         }
         Path file = config != null ? config : Configs.defaultPath(Configs.SERVER_SEARCH_PATH);
         for (String w : Configs.permissionWarnings(file, true)) {
-            err.println("letmeind: WARNING: " + w);
+            err.println("letmeind: " + w);
         }
         ServerConfig cfg;
         try {
