@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, property and integration tests, including the end-to-end tests
 # that build network namespaces with real nftables (these need root). Installs what is missing on
-# Debian/Ubuntu first.
+# Debian/Ubuntu first, then checks the Debian package built by the same run.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -13,6 +13,8 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "run-tests.sh: missing packages: ${missing[*]} — run as root (sudo ./run-tests.sh) or install them" >&2
@@ -27,4 +29,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-exec mvn -B verify "$@"
+# 1. everything Maven runs: unit, property, integration (real nftables) and end-to-end tests
+mvn -B verify "$@"
+# 2. the Debian package: contents, lintian, install/upgrade/purge in a throwaway root, unit hardening
+./.ci/package-check.sh

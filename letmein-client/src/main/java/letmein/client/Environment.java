@@ -39,7 +39,15 @@ public record Environment(InputStream stdin, PrintStream stdout, PrintStream std
         return new Environment(new FileInputStream(FileDescriptor.in),
                 new PrintStream(new FileOutputStream(FileDescriptor.out), false),
                 new PrintStream(new FileOutputStream(FileDescriptor.err), true),
-                Resolver.system(), ConfigSource.files(), () -> Configs.defaultPath(Configs.CLIENT_SEARCH_PATH),
+                Resolver.system(), ConfigSource.files(), new DefaultConfigPath(),
                 new UrandomRandomness(), Ticker.system(), RetryPolicy.DEFAULT);
+    }
+
+    /** The first existing file of the client search path (a class, not a lambda: cheaper at start-up). */
+    private static final class DefaultConfigPath implements Supplier<Path> {
+        @Override
+        public Path get() {
+            return Configs.defaultPath(Configs.CLIENT_SEARCH_PATH);
+        }
     }
 }

@@ -2,6 +2,7 @@ package letmein.client;
 
 import letmein.client.cli.Cli;
 import letmein.client.cli.FastPath;
+import letmein.proto.auth.Authenticator;
 
 /**
  * Entry point of {@code letmein}, the knocking client. The plain knock/revoke/connect command lines
@@ -12,6 +13,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        startWarmUp();
         Environment env = Environment.system();
         int code = run(args, env);
         env.stdout().flush();
@@ -19,8 +21,34 @@ public final class Main {
         System.exit(code);
     }
 
+    /**
+     * BouncyCastle's one-time set-up, on a spare thread while the main thread reads the config and
+     * resolves the host (spec README §4: the client starts for every ssh connection). Silent: a failure
+     * here shows up again, with its real message, when the main thread computes the MAC.
+     */
+    private static final class WarmUp implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Authenticator.warmUp();
+            } catch (RuntimeException | LinkageError e) {
+                // deliberately ignored, see above; stdout/stderr must stay clean for `letmein connect`
+            }
+        }
+    }
+
+    /** Starts {@link WarmUp} on a daemon thread (also called by the CDS training run, so it is archived). */
+    public static Thread startWarmUp() {
+        Thread warm = new Thread(new WarmUp(), "letmein-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+        return warm;
+    }
+
     /** One command line, in-process; never exits. */
     public static int run(String[] args, Environment env) {
-        return FastPath.run(args, env).orElseGet(() -> Cli.run(args, env));
+        // no lambda here: the first lambda of a process links the method-handle machinery (~5 ms)
+        java.util.Optional<Integer> fast = FastPath.run(args, env);
+        return fast.isPresent() ? fast.get() : Cli.run(args, env);
     }
 }

@@ -102,7 +102,8 @@ public final class FwdClient implements AutoCloseable {
                 return new FwdResult.Acked();
             }
             if (reply instanceof FwdMessage.Nack) {
-                return new FwdResult.Failed("The firewall rejected the request");
+                return new FwdResult.Failed("The firewall rejected the request"
+                        + " (letmeinfwd logged why; after editing letmeind.conf restart both daemons)");
             }
             return new FwdResult.Failed("letmeinfwd sent an invalid reply (a request, not ACK/NACK)");
         } catch (AsynchronousCloseException e) {

@@ -109,7 +109,7 @@ public final class Main implements Callable<Integer> {
                     }
                     case "-v", "--version" -> {
                         noValue(name, inline);
-                        out.println("letmeind " + VERSION);
+                        out.println("letmeind version " + VERSION);
                         return 0;
                     }
                     case "-c", "--config" -> config = Path.of(value(args, i, name, inline));
@@ -182,7 +182,7 @@ public final class Main implements Callable<Integer> {
         }
         Path file = config != null ? config : Configs.defaultPath(Configs.SERVER_SEARCH_PATH);
         for (String w : Configs.permissionWarnings(file, true)) {
-            err.println("letmeind: WARNING: " + w);
+            err.println("letmeind: " + w);
         }
         ServerConfig cfg;
         try {

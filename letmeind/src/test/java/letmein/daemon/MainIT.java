@@ -101,7 +101,7 @@ class MainIT {
         assertThat(p.exitValue()).isEqualTo(1);
 
         p = run("-v");
-        assertThat(output(p)).contains("letmeind 12.5.0");
+        assertThat(output(p)).contains("letmeind version 12.5.0");
         assertThat(p.exitValue()).isZero();
 
         p = run("--no-such-option");

@@ -13,12 +13,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import letmein.client.ConfigSource;
 import letmein.client.Environment;
 import letmein.client.Main;
 import letmein.client.net.RetryPolicy;
-import letmein.client.net.Ticker;
-import letmein.client.plan.Resolver;
 import letmein.proto.auth.Key;
 import letmein.proto.auth.Messages;
 import letmein.proto.auth.SecureRandomness;
@@ -40,6 +37,7 @@ public final class Training {
     }
 
     public static void main(String[] args) throws Exception {
+        Main.startWarmUp().join();
         Key key = Key.of(new SecureRandomness().bytes(Key.SIZE));
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocket tcp = new ServerSocket(0, 8, lo);
@@ -58,11 +56,17 @@ public final class Training {
                         + "[CLIENT]\ndefault-user = 00000001\n[KEYS]\n00000001 = " + key.toHex() + "\n"
                         + "[RESOURCES]\n00000002 = port: 22 / tcp / users: 00000001\n");
                 PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+                // the real process's parts (urandom, resolver, clock, default search path), only the
+                // streams replaced: so exactly the classes a real start loads end up in the archive
+                Environment sys = Environment.system();
+                sys.defaultConfig().get();
                 Environment env = new Environment(new ByteArrayInputStream(new byte[0]), sink, sink,
-                        Resolver.system(), ConfigSource.files(), () -> conf, new SecureRandomness(), Ticker.system(),
+                        sys.resolver(), sys.configs(), sys.defaultConfig(), sys.randomness(), sys.ticker(),
                         RetryPolicy.DEFAULT);
                 String c = conf.toString();
                 run(env, "-c", c, "knock", "127.0.0.1", "22");
+                // a host name, for the resolver path; a build host without 'localhost' only loses that
+                Main.run(new String[] {"-c", c, "knock", "-4", "localhost", "22"}, env);
                 run(env, "-c", c, "knock", "-U", "127.0.0.1", "22");
                 run(env, "-c", c, "--verbose", "revoke", "-r", "2", "127.0.0.1");
                 run(env, "-c", c, "--check-config");

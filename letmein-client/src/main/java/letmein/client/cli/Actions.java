@@ -83,6 +83,9 @@ final class Actions {
         } catch (PlanException e) {
             throw new ClientException(e.getMessage());
         }
+        if (!diag.verbose()) {
+            return plan; // the lines below are only for --verbose; building them costs start-up time
+        }
         for (Family f : plan.skipped()) {
             diag.progress("Host '" + plan.host() + "' has no " + f + " address ('" + f.dnsRecord()
                     + "' record); not knocking over " + f + ".");
@@ -105,14 +108,18 @@ final class Actions {
         String verb = op == Operation.KNOCK ? "knock" : "revoke";
         if (PlanRunner.succeeded(plan, results)) {
             for (PlanRunner.Result r : results) {
-                r.failure().ifPresent(e -> diag.warn(verb + " over " + r.target().family()
-                        + " failed (it worked over the other family): " + e.getMessage()));
+                if (r.failure().isPresent()) {
+                    diag.warn(verb + " over " + r.target().family() + " failed (it worked over the other family): "
+                            + r.failure().get().getMessage());
+                }
             }
             return results;
         }
         List<String> lines = new ArrayList<>();
         for (PlanRunner.Result r : results) {
-            r.failure().ifPresent(e -> lines.add(verb + " over " + r.target().family() + " failed: " + e.getMessage()));
+            if (r.failure().isPresent()) {
+                lines.add(verb + " over " + r.target().family() + " failed: " + r.failure().get().getMessage());
+            }
         }
         throw new ClientException(String.join("\n       ", lines));
     }

@@ -90,7 +90,6 @@ public final class Knocker {
 
     private void tcp(InetSocketAddress server, Exchange ex, Duration timeout) throws KnockException {
         String where = describe(server, Transport.TCP);
-        Message opening = messages.opening(ex.operation(), ex.key(), ex.user(), ex.resource());
         int ms = millis(timeout);
         try (SocketChannel ch = SocketChannel.open()) {
             Socket s = ch.socket();
@@ -106,6 +105,9 @@ public final class Knocker {
             s.setTcpNoDelay(true);
             s.setSoTimeout(ms);
             InputStream in = s.getInputStream();
+            // built after connecting: the socket set-up overlaps with the MAC's one-time start-up on the
+            // client's warm-up thread (see Main) instead of waiting behind it
+            Message opening = messages.opening(ex.operation(), ex.key(), ex.user(), ex.resource());
             diag.progress("Sending " + name(ex.operation()) + ".");
             s.getOutputStream().write(FrameCodec.encode(opening));
             Message challenge = receive(in, where, timeout, ex, Operation.CHALLENGE, ex.operation());

@@ -46,9 +46,16 @@ public final class PlanRunner {
 
     /** True if the plan's success rule is met by {@code results}. */
     public static boolean succeeded(KnockPlan plan, List<Result> results) {
-        if (plan.anySuffices()) {
-            return results.stream().anyMatch(Result::ok);
+        // plain loops, no streams: this runs once per process and streams cost start-up time
+        int ok = 0;
+        for (Result r : results) {
+            if (r.ok()) {
+                ok++;
+            }
         }
-        return results.size() == plan.targets().size() && results.stream().allMatch(Result::ok);
+        if (plan.anySuffices()) {
+            return ok > 0;
+        }
+        return results.size() == plan.targets().size() && ok == results.size();
     }
 }

@@ -6,6 +6,19 @@ public interface Ticker {
     long nanoTime();
 
     static Ticker system() {
-        return System::nanoTime;
+        return SystemTicker.INSTANCE;
+    }
+
+    /** {@link System#nanoTime()}; a class rather than a method reference, which costs start-up time. */
+    final class SystemTicker implements Ticker {
+        static final SystemTicker INSTANCE = new SystemTicker();
+
+        private SystemTicker() {
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
     }
 }

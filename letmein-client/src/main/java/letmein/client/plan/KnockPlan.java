@@ -141,7 +141,13 @@ public record KnockPlan(String host, List<Target> targets, boolean anySuffices, 
             wanted.add(Family.IPV4);
         }
         for (Family f : wanted) {
-            Optional<InetAddress> a = all.stream().filter(f::matches).findFirst();
+            Optional<InetAddress> a = Optional.empty();
+            for (InetAddress candidate : all) { // a loop, not a stream: start-up time
+                if (f.matches(candidate)) {
+                    a = Optional.of(candidate);
+                    break;
+                }
+            }
             if (a.isPresent()) {
                 targets.add(new Target(f, a.get()));
             } else if (tryBoth) {

@@ -15,6 +15,19 @@ public interface Resolver {
 
     /** The system resolver (getaddrinfo through the JDK). */
     static Resolver system() {
-        return host -> List.of(InetAddress.getAllByName(host));
+        return SystemResolver.INSTANCE;
+    }
+
+    /** getaddrinfo through the JDK; a class rather than a lambda, which costs start-up time. */
+    final class SystemResolver implements Resolver {
+        static final SystemResolver INSTANCE = new SystemResolver();
+
+        private SystemResolver() {
+        }
+
+        @Override
+        public List<InetAddress> lookup(String host) throws UnknownHostException {
+            return List.of(InetAddress.getAllByName(host));
+        }
     }
 }

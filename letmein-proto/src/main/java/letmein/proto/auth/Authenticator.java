@@ -53,6 +53,19 @@ public final class Authenticator {
         return verify(key, m, ZERO_CHALLENGE);
     }
 
+    /**
+     * Runs BouncyCastle's one-time set-up (its {@code CryptoServicesRegistrar} starts
+     * {@code java.util.logging} and reads the security properties, about 10 ms) without any key: a
+     * short-lived process such as the client calls this on a spare thread at start so that its first
+     * real {@link #mac} does not wait for it. Computes a throw-away MAC under an all-zero key.
+     */
+    public static void warmUp() {
+        HMac hmac = new HMac(new SHA3Digest(256));
+        hmac.init(new KeyParameter(new byte[Key.SIZE]));
+        hmac.update(ZERO_CHALLENGE, 0, ZERO_CHALLENGE.length);
+        hmac.doFinal(new byte[hmac.getMacSize()], 0);
+    }
+
     static byte[] zeroChallenge() {
         return ZERO_CHALLENGE.clone();
     }

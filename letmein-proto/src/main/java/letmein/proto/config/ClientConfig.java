@@ -1,7 +1,6 @@
 package letmein.proto.config;
 
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,10 +35,16 @@ public record ClientConfig(Path file, boolean exists, GeneralConfig general, Use
      * {@code users:} is empty or contains {@code user}; the lowest id wins if several match.
      */
     public Optional<PortResource> resourceForPort(int port, UserId user) {
-        return resources.values().stream()
-                .filter(r -> r instanceof PortResource)
-                .map(r -> (PortResource) r)
-                .filter(r -> r.port() == port && r.allows(user))
-                .min(Comparator.comparing(PortResource::id));
+        // a loop, not a stream: the client runs this once per process and streams cost start-up time
+        PortResource best = null;
+        for (Resource r : resources.values()) {
+            if (r instanceof PortResource) {
+                PortResource p = (PortResource) r;
+                if (p.port() == port && p.allows(user) && (best == null || p.id().compareTo(best.id()) < 0)) {
+                    best = p;
+                }
+            }
+        }
+        return Optional.ofNullable(best);
     }
 }

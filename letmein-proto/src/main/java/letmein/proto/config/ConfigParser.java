@@ -197,7 +197,7 @@ final class ConfigParser {
             return keys;
         }
         for (IniDocument.Option o : s.get().options()) {
-            Where w = new Where(file, o.line(), "[KEYS] " + o.name());
+            Where w = new Where(file, o.line(), KEYS, o.name());
             UserId id = Values.user(o.name(), w);
             Key key;
             try {
@@ -227,9 +227,9 @@ final class ConfigParser {
             return resources;
         }
         for (IniDocument.Option o : s.get().options()) {
-            Where idWhere = new Where(file, o.line(), "[RESOURCES] " + o.name());
+            Where idWhere = new Where(file, o.line(), RESOURCES, o.name());
             ResourceId id = Values.resource(o.name(), idWhere);
-            Where w = new Where(file, o.line(), "[RESOURCES] " + id);
+            Where w = new Where(file, o.line(), RESOURCES, id);
             Integer first = idLines.get(id);
             if (first != null) {
                 throw w.error("Multiple definitions of resource ID '" + id + "' (first defined on line " + first + ")");

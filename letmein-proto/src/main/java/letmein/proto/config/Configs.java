@@ -32,7 +32,12 @@ public final class Configs {
 
     /** The first existing path of {@code searchPath}, else its first entry. */
     public static Path defaultPath(List<Path> searchPath) {
-        return searchPath.stream().filter(java.nio.file.Files::exists).findFirst().orElse(searchPath.get(0));
+        for (Path p : searchPath) { // a loop, not a stream: start-up time of the client
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        return searchPath.get(0);
     }
 
     /** Reads and validates a server config; a missing file is an error. */

@@ -32,7 +32,12 @@ public final class IniDocument {
 
         /** The option called {@code name} (names are unique within a section). */
         public Optional<Option> option(String optionName) {
-            return options.stream().filter(o -> o.name().equals(optionName)).findFirst();
+            for (Option o : options) { // a loop, not a stream: start-up time of the client
+                if (o.name().equals(optionName)) {
+                    return Optional.of(o);
+                }
+            }
+            return Optional.empty();
         }
     }
 
@@ -64,6 +69,7 @@ public final class IniDocument {
 
     /** The option {@code name} of section {@code section}, if both exist. */
     public Optional<Option> option(String section, String name) {
-        return section(section).flatMap(s -> s.option(name));
+        Section s = sections.get(section);
+        return s == null ? Optional.empty() : s.option(name);
     }
 }

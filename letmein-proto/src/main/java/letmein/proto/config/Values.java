@@ -20,21 +20,38 @@ import letmein.proto.wire.UserId;
 final class Values {
     /** Largest duration in seconds: upstream stores durations as u32 seconds or an f64 up to u32::MAX. */
     static final long MAX_DURATION_SECONDS = 0xFFFF_FFFFL;
-    private static final Pattern FLOAT = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
-    private static final Pattern CHAIN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(MAX_DURATION_SECONDS);
+
+    /**
+     * Compiled only when first needed (fractional durations, nftables names): the client's typical
+     * config has neither, and compiling them on every start costs start-up time.
+     */
+    private static final class Lazy {
+        static final Pattern FLOAT = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+        static final Pattern CHAIN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+        static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(MAX_DURATION_SECONDS);
+
+        private Lazy() {
+        }
+    }
 
     private Values() {
     }
 
-    /** Where a value came from: for error messages. */
-    record Where(Path file, int line, String context) {
+    /**
+     * Where a value came from, for error messages: {@code [section] subject}. The text is only built
+     * when there is an error (building it for every option cost the client start-up time).
+     */
+    record Where(Path file, int line, String section, Object subject) {
         ConfigException error(String problem) {
-            return new ConfigException(file, line, context + ": " + problem);
+            return new ConfigException(file, line, context() + ": " + problem);
+        }
+
+        String context() {
+            return "[" + section + "] " + subject;
         }
 
         static Where of(Path file, String section, IniDocument.Option o) {
-            return new Where(file, o.line(), "[" + section + "] " + o.name());
+            return new Where(file, o.line(), section, o.name());
         }
     }
 
@@ -55,10 +72,23 @@ final class Values {
     /** True if the text is a decimal number or {@code 0x} hex number (as upstream decides "is a number"). */
     static boolean looksNumeric(String raw) {
         String t = Text.trim(raw);
+        // loops, not IntStreams: start-up time of the client
         if (t.startsWith("0x")) {
-            return t.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80);
+            for (int i = 2; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if (!(Character.digit(c, 16) >= 0 && c < 0x80)) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return t.chars().allMatch(c -> c >= '0' && c <= '9');
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!(c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -136,7 +166,7 @@ final class Values {
         if (whole >= 0) {
             return Duration.ofSeconds(whole);
         }
-        if (!FLOAT.matcher(t).matches()) {
+        if (!Lazy.FLOAT.matcher(t).matches()) {
             return null;
         }
         BigDecimal v;
@@ -145,7 +175,7 @@ final class Values {
         } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }
-        if (v.signum() < 0 || v.compareTo(MAX_SECONDS) > 0) {
+        if (v.signum() < 0 || v.compareTo(Lazy.MAX_SECONDS) > 0) {
             return null;
         }
         if (v.signum() == 0 || v.precision() - v.scale() < -10) {
@@ -184,7 +214,7 @@ final class Values {
     /** An nftables chain name: 1–64 characters of {@code A-Z a-z 0-9 _ . -}. */
     static String chain(String raw, Where w, String what) throws ConfigException {
         String t = Text.trim(raw);
-        if (!CHAIN.matcher(t).matches()) {
+        if (!Lazy.CHAIN.matcher(t).matches()) {
             throw w.error("invalid " + what + " name " + Text.quote(t)
                     + " (expected 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-')");
         }
