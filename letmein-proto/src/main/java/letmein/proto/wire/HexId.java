@@ -23,7 +23,9 @@ final class HexId {
         return (int) Long.parseLong(t, 16);
     }
 
+    /** 8 upper-case hex digits; without String.format, whose Formatter daemons would otherwise keep resident. */
     static String format(int value) {
-        return String.format(Locale.ROOT, "%08X", value);
+        String hex = Integer.toHexString(value).toUpperCase(Locale.ROOT);
+        return "00000000".substring(hex.length()) + hex;
     }
 }

@@ -2,8 +2,6 @@ package letmein.fwd.lease;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -145,11 +143,29 @@ public final class LeaseBook {
         return keys;
     }
 
-    /** UTC time as {@code 2026-11-23T12:00:00Z}, without java.time.format (~50 classes kept resident). */
     private String until(Duration timeout) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(time.now().plus(timeout).getEpochSecond(), 0, ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(20).append(t.getYear());
-        int[] parts = {t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()};
+        return utcText(time.now().plus(timeout).getEpochSecond());
+    }
+
+    /**
+     * UTC time as {@code 2026-11-23T12:00:00Z} (what {@code Instant.toString()} prints for whole seconds),
+     * by calendar arithmetic: java.time's formatting classes would stay resident in a daemon whose
+     * memory budget is 40 MiB.
+     */
+    static String utcText(long epochSecond) {
+        long days = Math.floorDiv(epochSecond, 86_400L);
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+        long z = days + 719_468; // days since 0000-03-01 (proleptic Gregorian)
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        long day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        StringBuilder b = new StringBuilder(20).append(year);
+        long[] parts = {month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60};
         String[] before = {"-", "-", "T", ":", ":"};
         for (int i = 0; i < parts.length; i++) {
             b.append(before[i]).append(parts[i] < 10 ? "0" : "").append(parts[i]);

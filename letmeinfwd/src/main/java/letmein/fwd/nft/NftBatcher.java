@@ -31,6 +31,17 @@ public final class NftBatcher implements AutoCloseable {
             Objects.requireNonNull(chain);
             Objects.requireNonNull(comment);
         }
+
+        // written out: a record's generated equals/hashCode bootstrap ~40 resident method-handle classes
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RuleRef r && chain.equals(r.chain) && comment.equals(r.comment);
+        }
+
+        @Override
+        public int hashCode() {
+            return chain.hashCode() * 31 + comment.hashCode();
+        }
     }
 
     /**
@@ -171,8 +182,11 @@ public final class NftBatcher implements AutoCloseable {
 
     private void apply(List<Pending> batch) throws NftException {
         Map<RuleRef, List<Long>> handles = Map.of();
-        if (batch.stream().anyMatch(p -> !p.change.deleteRules().isEmpty())) {
-            handles = ruleHandles(nft.listTable(names));
+        for (Pending p : batch) {
+            if (!p.change.deleteRules().isEmpty()) {
+                handles = ruleHandles(nft.listTable(names));
+                break;
+            }
         }
         List<ObjectNode> commands = new ArrayList<>();
         Set<Long> deleted = new HashSet<>();
