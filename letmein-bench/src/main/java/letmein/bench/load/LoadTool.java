@@ -45,7 +45,9 @@ import letmein.proto.wire.UserId;
  *
  * <p>usage: LoadTool --server ADDR [--port 5800] [--transport tcp|udp] [--clients N] [--seconds S]
  * [--max-knocks N] [--timeout-ms MS] [--user HEX] [--resource HEX] [--rss NAME=PID]... [--json FILE]
- * [--label TEXT]; the key comes from the environment variable LETMEIN_BENCH_KEY (64 hex digits), never
+ * [--label TEXT] [--source-base ADDR --sources N] [--flood-pps R]. --sources: each knock binds the next of
+ * N source addresses counted up from ADDR (they must be on the client's interface), one lease per source.
+ * --flood-pps: send random 56-byte UDP datagrams at R per second instead of knocking. The key comes from the environment variable LETMEIN_BENCH_KEY (64 hex digits), never
  * from the command line (visible in ps).
  */
 public final class LoadTool {
@@ -54,7 +56,8 @@ public final class LoadTool {
 
     /** The parsed command line. */
     record Options(InetSocketAddress server, boolean udp, int clients, int seconds, long maxKnocks, int timeoutMs,
-                   UserId user, ResourceId resource, Key key, Map<String, Long> rssPids, Path json, String label) {
+                   UserId user, ResourceId resource, Key key, Map<String, Long> rssPids, Path json, String label,
+                   InetAddress sourceBase, int sources, int floodPps) {
     }
 
     /** Why a knock failed, counted per kind. */
@@ -90,6 +93,9 @@ public final class LoadTool {
         Map<String, Long> rss = new LinkedHashMap<>();
         Path json = null;
         String label = "";
+        String sourceBase = null;
+        int sources = 0;
+        int floodPps = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -121,6 +127,9 @@ public final class LoadTool {
                 }
                 case "--json": json = Path.of(v); break;
                 case "--label": label = v; break;
+                case "--source-base": sourceBase = v; break;
+                case "--sources": sources = intIn(a, v, 1, 1_000_000); break;
+                case "--flood-pps": floodPps = intIn(a, v, 1, 10_000_000); break;
                 default: throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -137,6 +146,24 @@ public final class LoadTool {
             throw new IllegalArgumentException("--server " + server + " is not a loopback or private address;"
                     + " this tool only drives the lab");
         }
+        InetAddress base = null;
+        if (sources > 0 || sourceBase != null) {
+            if (sources == 0 || sourceBase == null) {
+                throw new IllegalArgumentException("--sources N and --source-base ADDR go together");
+            }
+            try {
+                base = InetAddress.getByName(sourceBase);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--source-base: cannot resolve " + sourceBase);
+            }
+            if (!labAddress(base) || base.getClass() != addr.getClass()) {
+                throw new IllegalArgumentException("--source-base must be a private address of the server's family");
+            }
+        }
+        if (floodPps > 0) { // garbage needs no key
+            return new Options(new InetSocketAddress(addr, port), true, clients, seconds, max, timeoutMs,
+                    UserId.parse(user), ResourceId.parse(resource), null, rss, json, label, base, sources, floodPps);
+        }
         String keyHex = System.getenv("LETMEIN_BENCH_KEY");
         if (keyHex == null) {
             throw new IllegalArgumentException("LETMEIN_BENCH_KEY (the user's 64-hex-digit key) is not set");
@@ -152,7 +179,7 @@ public final class LoadTool {
             throw new IllegalArgumentException("bad key, --user or --resource: " + e.getMessage());
         }
         return new Options(new InetSocketAddress(addr, port), udp, clients, seconds, max, timeoutMs, u, r, key, rss,
-                json, label);
+                json, label, base, sources, floodPps);
     }
 
     private static int intIn(String opt, String v, int lo, int hi) {
@@ -209,6 +236,9 @@ public final class LoadTool {
 
         private Failure tcpKnock() {
             try (Socket s = new Socket()) {
+                if (o.sources() > 0) {
+                    s.bind(new InetSocketAddress(nextSource(o), 0));
+                }
                 s.connect(o.server(), o.timeoutMs());
                 s.setTcpNoDelay(true);
                 s.setSoTimeout(o.timeoutMs());
@@ -241,7 +271,8 @@ public final class LoadTool {
         }
 
         private Failure udpKnock() {
-            try (DatagramSocket s = new DatagramSocket()) {
+            try (DatagramSocket s = o.sources() > 0 ? new DatagramSocket(new InetSocketAddress(nextSource(o), 0))
+                    : new DatagramSocket()) {
                 s.connect(o.server());
                 s.setSoTimeout(o.timeoutMs());
                 byte[] knock = FrameCodec.encode(messages.opening(Operation.KNOCK, o.key(), o.user(), o.resource()));
@@ -275,7 +306,88 @@ public final class LoadTool {
         }
     }
 
+    private static final AtomicLong NEXT_SOURCE = new AtomicLong();
+
+    /** Source address number k mod --sources, counted up from --source-base (one lease per source). */
+    static InetAddress nextSource(Options o) throws IOException {
+        long k = NEXT_SOURCE.getAndIncrement() % o.sources();
+        return offset(o.sourceBase(), k);
+    }
+
+    static InetAddress offset(InetAddress base, long k) throws IOException {
+        byte[] b = base.getAddress();
+        long carry = k;
+        for (int i = b.length - 1; i >= 0 && carry != 0; i--) {
+            long v = (b[i] & 0xff) + (carry & 0xff);
+            b[i] = (byte) v;
+            carry = (carry >>> 8) + (v >>> 8);
+        }
+        return InetAddress.getByAddress(b);
+    }
+
+    /**
+     * Garbage flood: random 56-byte datagrams (never a valid MAC) to the control port at a paced rate,
+     * from one thread, for --seconds. Reports what was actually sent: a 2-core machine may not reach the
+     * asked rate, and the report must say so rather than claim it.
+     */
+    static int flood(Options o) throws IOException {
+        java.util.Random rnd = new java.util.Random(System.nanoTime()); // garbage, not key material
+        byte[][] pool = new byte[1024][Message.SIZE];
+        for (byte[] f : pool) {
+            rnd.nextBytes(f);
+        }
+        double loadBefore = loadAverage();
+        long sent = 0;
+        long errors = 0;
+        try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
+            ch.connect(o.server());
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(Message.SIZE);
+            long start = System.nanoTime();
+            long end = start + o.seconds() * 1_000_000_000L;
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                long due = (long) ((now - start) / 1e9 * o.floodPps());
+                while (sent + errors < due) {
+                    buf.clear();
+                    buf.put(pool[(int) ((sent + errors) & 1023)]).flip();
+                    try {
+                        ch.write(buf);
+                        sent++;
+                    } catch (IOException e) { // ICMP port unreachable fed back, buffer full: count and go on
+                        errors++;
+                    }
+                }
+                if (sent + errors >= due) {
+                    Thread.onSpinWait();
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("label", o.label());
+            r.put("mode", "flood");
+            r.put("server", o.server().getAddress().getHostAddress() + ":" + o.server().getPort());
+            r.put("asked_pps", o.floodPps());
+            r.put("sent", sent);
+            r.put("send_errors", errors);
+            r.put("achieved_pps", round(sent / elapsed));
+            r.put("seconds", round(elapsed));
+            r.put("load_before", loadBefore);
+            r.put("load_after", loadAverage());
+            System.out.printf(Locale.ROOT, "flood asked %d pkt/s, sent %d in %.1f s = %.0f pkt/s (%d send errors)%n",
+                    o.floodPps(), sent, elapsed, sent / elapsed, errors);
+            String json = Json.write(r);
+            if (o.json() != null) {
+                Files.writeString(o.json(), json + "\n", StandardCharsets.UTF_8);
+            }
+            System.out.println("JSON " + json);
+        }
+        return 0;
+    }
+
     static int run(Options o) throws IOException, InterruptedException {
+        if (o.floodPps() > 0) {
+            return flood(o);
+        }
         Map<String, Map<String, Long>> rssBefore = rss(o.rssPids());
         double loadBefore = loadAverage();
         AtomicLong budget = new AtomicLong(o.maxKnocks());
