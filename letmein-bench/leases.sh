@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Open leases vs per-packet cost (spec README section 4, row 6), as root, in a fresh letmein-e2e lab:
 #   1. raises [NFTABLES] max-nr-rules in the lab's server config to LEASES + 100 and restarts both daemons;
-#   2. adds LEASES IPv6 addresses fd5e:1a8:1::1:0 ... to the client's eth0 (nodad), the lab's ULA /64;
+#   2. adds LEASES IPv6 addresses fd5e:1a8:2::1:0 ... (a second ULA /64, private like the lab's) to the
+#      client's lo and routes that /64 on the server via the client (fd5e:1a8:1::2): routed, not on-link,
+#      so the server needs one neighbour entry, not 10,000 (on-link, the kernel's neighbour table limit
+#      gc_thresh3 = 1024 drops packets and SYN retransmits make every knock take seconds);
 #   3. for each step in STEPS (default "10 1000 10000", capped at LEASES): knocks from as many distinct
 #      sources as needed (LoadTool --sources) so that the server holds that many leases, then measures
 #      the median TCP connect time to [fd5e:1a8:1::1]:22 from the first knocked source (ROUNDS connects,
@@ -37,11 +40,12 @@ read -r LMD_PID _ <"$D/pids/letmeind.pid"
 KEY1=$(sed -n 's/^KEY1=//p' "$D/keys.env")
 python3 - "$LEASES" >"$D/addrs.batch" <<'PY'
 import ipaddress, sys
-base = ipaddress.IPv6Address("fd5e:1a8:1::1:0")
+base = ipaddress.IPv6Address("fd5e:1a8:2::1:0")
 for i in range(int(sys.argv[1])):
-    print(f"addr add {base + i}/64 dev eth0 nodad")
+    print(f"addr add {base + i}/128 dev lo nodad")
 PY
 "$LAB" exec "$PREFIX" client ip -batch "$D/addrs.batch"
+"$LAB" exec "$PREFIX" server ip -6 route add fd5e:1a8:2::/64 via fd5e:1a8:1::2
 echo "lab $PREFIX; $LEASES client addresses added; max-nr-rules $((LEASES + 100))"
 cat >"$D/connect.py" <<'PY'
 import socket, statistics, sys, time
@@ -66,7 +70,7 @@ for step in $STEPS; do
     [ "$step" -le "$LEASES" ] || continue
     if [ "$step" -gt "$done_leases" ]; then
         # knock from the sources not yet used: start at offset done_leases
-        base=$(python3 -c "import ipaddress,sys; print(ipaddress.IPv6Address('fd5e:1a8:1::1:0') + int(sys.argv[1]))" "$done_leases")
+        base=$(python3 -c "import ipaddress,sys; print(ipaddress.IPv6Address('fd5e:1a8:2::1:0') + int(sys.argv[1]))" "$done_leases")
         LETMEIN_BENCH_KEY=$KEY1 "$LAB" exec "$PREFIX" client java -Xmx256m -cp "$JAR" letmein.bench.load.LoadTool \
             --server fd5e:1a8:1::1 --transport tcp --clients 16 --seconds 600 --max-knocks $((step - done_leases)) \
             --source-base "$base" --sources $((step - done_leases)) --label "leases-$step" \
@@ -81,5 +85,5 @@ for o in json.load(sys.stdin)["nftables"]:
     if s and "LETMEIN" in s.get("name","").upper() or (s and s.get("elem")): n+=len(s.get("elem") or [])
 print(n)')
     echo "leases=$step  set elements in the ruleset: $elements  load $(cut -d' ' -f1-3 /proc/loadavg)"
-    "$LAB" exec "$PREFIX" client python3 "$D/connect.py" fd5e:1a8:1::1:0 fd5e:1a8:1::1 22 "$ROUNDS"
+    "$LAB" exec "$PREFIX" client python3 "$D/connect.py" fd5e:1a8:2::1:0 fd5e:1a8:1::1 22 "$ROUNDS"
 done
