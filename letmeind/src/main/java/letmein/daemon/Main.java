@@ -4,12 +4,15 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import letmein.proto.auth.SecureRandomness;
 import letmein.proto.config.ConfigException;
 import letmein.proto.config.Configs;
+import letmein.proto.cli.ArgScanner;
+import letmein.proto.cli.UsageException;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
 import sun.misc.Signal;
@@ -22,7 +25,7 @@ public final class Main implements Callable<Integer> {
     static final String VERSION = "12.5.0";
     /** The command line is parsed by hand: picocli's reflection alone cost ~3 MiB of idle memory. */
     static final String USAGE = String.join("\n",
-            "Usage: letmeind [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [-N N] [--check-config] [--seccomp]",
+            "Usage: letmeind [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [-N N] [--check-config] [--seccomp MODE]",
             "                [-v] [-h]",
             "letmein control-port daemon (port knocking, single-packet authorization).",
             "  -c, --config FILE              Server config file (letmeind.conf).",
@@ -32,7 +35,8 @@ public final class Main implements Callable<Integer> {
             "  -N, --num-ip-connections N     Maximum concurrent sessions per source (IPv4 address or IPv6 /56;",
             "                                 default: 8; at most -n).",
             "      --check-config             Validate the config file and exit (0 valid, 1 invalid).",
-            "      --seccomp                  Accepted for compatibility; see the explanation printed at start.",
+            "      --seccomp MODE             off|log|kill: accepted for compatibility; a JVM cannot install",
+            "                                 seccomp lists (the systemd unit filters system calls instead).",
             "  -v, --version                  Print the version and exit.",
             "  -h, --help                     Show this help and exit.");
 
@@ -48,7 +52,8 @@ public final class Main implements Callable<Integer> {
 
     boolean checkConfig;
 
-    boolean seccomp;
+    /** {@code --seccomp MODE}, null when not given. */
+    SeccompMode seccomp;
 
 
     private final PrintStream out;
@@ -73,69 +78,39 @@ public final class Main implements Callable<Integer> {
         System.exit(rc);
     }
 
-    /** A command-line error: exit code 2 with the message and the usage on stderr. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("-c", "--config", "--rundir", "-n",
-            "--num-connections", "-N", "--num-ip-connections");
-
     /**
      * Parses {@code args} into the fields. Returns -1 to run the daemon, or the exit code when the command
-     * line was answered (help, version: 0) or wrong (2). Accepts {@code --opt VALUE}, {@code --opt=VALUE}
-     * and {@code -cVALUE}.
+     * line was answered (help, version: 0) or wrong (2).
      */
     int parse(String[] args) {
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String name = a;
-                String inline = null;
-                if (a.startsWith("--") && a.indexOf('=') > 0) {
-                    name = a.substring(0, a.indexOf('='));
-                    inline = a.substring(a.indexOf('=') + 1);
-                } else if (a.length() > 2 && !a.startsWith("--") && TAKES_VALUE.contains(a.substring(0, 2))) {
-                    name = a.substring(0, 2);
-                    inline = a.substring(2).startsWith("=") ? a.substring(3) : a.substring(2);
-                }
-                switch (name) {
+            ArgScanner s = new ArgScanner(args, Set.of("-c", "-n", "-N"));
+            while (s.hasNext()) {
+                switch (s.next()) {
                     case "-h", "--help" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         out.println(USAGE);
                         return 0;
                     }
                     case "-v", "--version" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         out.println("letmeind version " + VERSION);
                         return 0;
                     }
-                    case "-c", "--config" -> config = Path.of(value(args, i, name, inline));
-                    case "--rundir" -> rundir = Path.of(value(args, i, name, inline));
+                    case "-c", "--config" -> config = Path.of(s.value());
+                    case "--rundir" -> rundir = Path.of(s.value());
                     case "--no-systemd" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         noSystemd = true;
                     }
-                    case "-n", "--num-connections" -> numConnections = number(value(args, i, name, inline), name);
-                    case "-N", "--num-ip-connections" -> numIpConnections = number(value(args, i, name, inline), name);
+                    case "-n", "--num-connections" -> numConnections = s.positiveNumber();
+                    case "-N", "--num-ip-connections" -> numIpConnections = s.positiveNumber();
                     case "--check-config" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         checkConfig = true;
                     }
-                    case "--seccomp" -> {
-                        noValue(name, inline);
-                        seccomp = true;
-                    }
-                    default -> throw new UsageException(a.startsWith("-") ? "unknown option '" + a + "'"
-                            : "unexpected argument '" + a + "'");
-                }
-                if (inline == null && TAKES_VALUE.contains(name)) {
-                    i++; // the value was the next argument
-                }
-                if (inline != null && inline.isEmpty()) {
-                    throw new UsageException("missing value for " + name);
+                    case "--seccomp" -> seccomp = s.seccompMode();
+                    default -> throw s.unknown();
                 }
             }
             return -1;
@@ -146,31 +121,6 @@ public final class Main implements Callable<Integer> {
         } catch (java.nio.file.InvalidPathException e) {
             err.println("letmeind: invalid path: " + e.getMessage());
             return 2;
-        }
-    }
-
-    private static int number(String v, String name) throws UsageException {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("invalid value for " + name + ": '" + v + "' is not a number");
-        }
-    }
-
-    /** The option's value: inline ({@code --opt=V}, {@code -cV}) or the next argument. */
-    private static String value(String[] args, int i, String name, String inline) throws UsageException {
-        if (inline != null) {
-            return inline;
-        }
-        if (i + 1 >= args.length) {
-            throw new UsageException("missing value for " + name);
-        }
-        return args[i + 1];
-    }
-
-    private static void noValue(String name, String inline) throws UsageException {
-        if (inline != null) {
-            throw new UsageException(name + " takes no value");
         }
     }
 
@@ -201,7 +151,7 @@ public final class Main implements Callable<Integer> {
 
     private int serve(ServerConfig cfg) {
         DecisionLog log = DecisionLog.stdout();
-        if (seccomp || cfg.general().seccomp() != SeccompMode.OFF) {
+        if ((seccomp != null && seccomp != SeccompMode.OFF) || cfg.general().seccomp() != SeccompMode.OFF) {
             err.println("letmeind: seccomp requested, but a JVM cannot install upstream's per-process syscall "
                     + "allow-list (JIT and GC threads need more); the shipped systemd unit applies "
                     + "SystemCallFilter= instead (see SECURITY.md). Continuing without in-process seccomp.");

@@ -109,7 +109,7 @@ class MainIT {
         assertThat(p.exitValue()).isEqualTo(2);
 
         p = run("-n", "0", "-c", good.toString());
-        assertThat(output(p)).contains("at least 1");
+        assertThat(output(p)).contains("invalid value for -n: '0' is not a positive number");
         assertThat(p.exitValue()).isEqualTo(2);
     }
 
@@ -119,7 +119,7 @@ class MainIT {
         Path cfg = config(port, "basic-auth");
         Path rundir = dir.resolve("run");
         try (FwdStandIn fwd = new FwdStandIn(rundir)) {
-            Process p = run("-c", cfg.toString(), "--rundir", rundir.toString(), "--no-systemd", "--seccomp");
+            Process p = run("-c", cfg.toString(), "--rundir", rundir.toString(), "--no-systemd", "--seccomp", "log");
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.Callable;
@@ -27,8 +28,11 @@ import letmein.fwd.server.FwdServer;
 import letmein.fwd.server.PeerPolicy;
 import letmein.fwd.server.RunDir;
 import letmein.fwd.server.Systemd;
+import letmein.proto.cli.ArgScanner;
+import letmein.proto.cli.UsageException;
 import letmein.proto.config.ConfigException;
 import letmein.proto.config.Configs;
+import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
 
 /**
@@ -36,11 +40,11 @@ import letmein.proto.config.ServerConfig;
  * two things for letmeind: open a configured resource for the address letmeind names, and close it.
  */
 public final class Main implements Callable<Integer> {
-    static final String VERSION = "letmeinfwd 12.5.0";
+    static final String VERSION = "letmeinfwd version 12.5.0";
     /** The command line is parsed by hand: picocli's reflection alone cost ~3 MiB of idle memory here. */
     static final String USAGE = String.join("\n",
             "Usage: letmeinfwd [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [--check-config]",
-            "                  [--letmeind-user NAME] [--letmeind-group NAME] [--seccomp [MODE]] [-h] [-v]",
+            "                  [--letmeind-user NAME] [--letmeind-group NAME] [--seccomp MODE] [-h] [-v]",
             "letmein firewall daemon: opens and closes nftables leases for letmeind.",
             "  -c, --config FILE          server config (letmeind.conf)",
             "      --rundir DIR           runtime directory (default /run)",
@@ -49,7 +53,7 @@ public final class Main implements Callable<Integer> {
             "      --check-config         validate the config and exit 0 (valid) or 1",
             "      --letmeind-user NAME   user allowed to connect (default letmeind)",
             "      --letmeind-group NAME  group allowed to connect and owning the socket (default letmeind)",
-            "      --seccomp [MODE]       accepted for compatibility; the JVM cannot install seccomp lists,",
+            "      --seccomp MODE         accepted for compatibility; the JVM cannot install seccomp lists,",
             "                             use the systemd unit's SystemCallFilter=",
             "  -h, --help                 show this help and exit",
             "  -v, --version              print the version and exit");
@@ -73,7 +77,8 @@ public final class Main implements Callable<Integer> {
 
     String letmeindGroup = "letmeind";
 
-    String seccomp;
+    /** {@code --seccomp MODE}, null when not given. */
+    SeccompMode seccomp;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -104,82 +109,40 @@ public final class Main implements Callable<Integer> {
         System.exit(rc);
     }
 
-    /** A command-line error: exit code 2 with the message and the usage on stderr. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Parses {@code args} into the fields. Returns -1 to run the daemon, or the exit code when the command
-     * line was answered (help, version: 0) or wrong (2). Accepts {@code --opt VALUE}, {@code --opt=VALUE}
-     * and {@code -cVALUE}.
+     * line was answered (help, version: 0) or wrong (2).
      */
-    private static final java.util.Set<String> TAKES_VALUE = java.util.Set.of("-c", "--config", "--rundir", "-n",
-            "--num-connections", "--letmeind-user", "--letmeind-group");
-
     int parse(String[] args) {
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String name = a;
-                String inline = null;
-                if (a.startsWith("--") && a.indexOf('=') > 0) {
-                    name = a.substring(0, a.indexOf('='));
-                    inline = a.substring(a.indexOf('=') + 1);
-                } else if (a.length() > 2 && (a.startsWith("-c") || a.startsWith("-n"))) {
-                    name = a.substring(0, 2);
-                    inline = a.substring(2).startsWith("=") ? a.substring(3) : a.substring(2);
-                }
-                switch (name) {
+            ArgScanner s = new ArgScanner(args, Set.of("-c", "-n"));
+            while (s.hasNext()) {
+                switch (s.next()) {
                     case "-h", "--help" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         out.println(USAGE);
                         return 0;
                     }
                     case "-v", "--version" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         out.println(VERSION);
                         return 0;
                     }
-                    case "-c", "--config" -> config = Path.of(value(args, i, name, inline));
-                    case "--rundir" -> rundir = Path.of(value(args, i, name, inline));
+                    case "-c", "--config" -> config = Path.of(s.value());
+                    case "--rundir" -> rundir = Path.of(s.value());
                     case "--no-systemd" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         noSystemd = true;
                     }
-                    case "-n", "--num-connections" -> {
-                        String v = value(args, i, name, inline);
-                        try {
-                            numConnections = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            throw new UsageException("invalid value for " + name + ": '" + v + "' is not a number");
-                        }
-                    }
+                    case "-n", "--num-connections" -> numConnections = s.positiveNumber();
                     case "--check-config" -> {
-                        noValue(name, inline);
+                        s.noValue();
                         checkConfig = true;
                     }
-                    case "--letmeind-user" -> letmeindUser = value(args, i, name, inline);
-                    case "--letmeind-group" -> letmeindGroup = value(args, i, name, inline);
-                    case "--seccomp" -> {
-                        if (inline != null) {
-                            seccomp = inline;
-                        } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
-                            seccomp = args[++i];
-                        } else {
-                            seccomp = "";
-                        }
-                    }
-                    default -> throw new UsageException(a.startsWith("-") ? "unknown option '" + a + "'"
-                            : "unexpected argument '" + a + "'");
-                }
-                if (inline == null && TAKES_VALUE.contains(name)) {
-                    i++; // the value was the next argument
-                }
-                if (inline != null && inline.isEmpty() && !name.equals("--seccomp")) {
-                    throw new UsageException("missing value for " + name);
+                    case "--letmeind-user" -> letmeindUser = s.value();
+                    case "--letmeind-group" -> letmeindGroup = s.value();
+                    case "--seccomp" -> seccomp = s.seccompMode();
+                    default -> throw s.unknown();
                 }
             }
             return -1;
@@ -190,23 +153,6 @@ public final class Main implements Callable<Integer> {
         } catch (java.nio.file.InvalidPathException e) {
             err.println("letmeinfwd: invalid path: " + e.getMessage());
             return 2;
-        }
-    }
-
-    /** The option's value: inline ({@code --opt=V}, {@code -cV}) or the next argument. */
-    private static String value(String[] args, int i, String name, String inline) throws UsageException {
-        if (inline != null) {
-            return inline;
-        }
-        if (i + 1 >= args.length) {
-            throw new UsageException("missing value for " + name);
-        }
-        return args[i + 1];
-    }
-
-    private static void noValue(String name, String inline) throws UsageException {
-        if (inline != null) {
-            throw new UsageException(name + " takes no value");
         }
     }
 
@@ -237,7 +183,7 @@ public final class Main implements Callable<Integer> {
                     + names.family().nftName() + " " + names.table() + ")");
             return 0;
         }
-        if (seccomp != null) {
+        if (seccomp != null && seccomp != SeccompMode.OFF) {
             err.println("letmeinfwd: warning: --seccomp is not supported by the JVM build; the systemd unit's "
                     + "SystemCallFilter= provides the syscall filter");
         }

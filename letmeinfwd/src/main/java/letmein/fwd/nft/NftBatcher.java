@@ -102,6 +102,17 @@ public final class NftBatcher implements AutoCloseable {
         return largestBatch.get();
     }
 
+    /** Removes the STOP sentinel by identity (a record's equals would compare whole JSON trees). */
+    private static boolean removeStop(List<Pending> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) == STOP) {
+                batch.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void work() {
         while (true) {
             Pending first;
@@ -117,7 +128,7 @@ public final class NftBatcher implements AutoCloseable {
             List<Pending> batch = new ArrayList<>();
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
-            boolean stop = batch.remove(STOP);
+            boolean stop = removeStop(batch);
             run(batch);
             if (stop) {
                 failRest();

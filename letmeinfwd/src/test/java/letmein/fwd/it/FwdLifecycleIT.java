@@ -207,7 +207,7 @@ class FwdLifecycleIT {
             assertThat(bad.err()).contains("bad.conf:2");
             Cmd.Result version = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-v"));
             assertThat(version.exit()).isZero();
-            assertThat(version.out()).contains("letmeinfwd 12.5.0");
+            assertThat(version.out()).contains("letmeinfwd version 12.5.0");
             Cmd.Result usage = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "--bogus"));
             assertThat(usage.exit()).isEqualTo(2);
             Cmd.Result missing = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-c",
