@@ -11,6 +11,7 @@
 #      in one process in the client namespace) - the per-packet cost through the firewall;
 #   4. tears the lab down (trap).
 # Usage: letmein-bench/leases.sh [LEASES] [STEPS] [ROUNDS]  (defaults 10000 "10 1000 10000" 300)
+# Env: CLIENTS (concurrent knockers while opening the leases, default 16).
 set -euo pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 LAB="$REPO/letmein-e2e/lab.sh"
@@ -72,7 +73,7 @@ for step in $STEPS; do
         # knock from the sources not yet used: start at offset done_leases
         base=$(python3 -c "import ipaddress,sys; print(ipaddress.IPv6Address('fd5e:1a8:2::1:0') + int(sys.argv[1]))" "$done_leases")
         LETMEIN_BENCH_KEY=$KEY1 "$LAB" exec "$PREFIX" client java -Xmx256m -cp "$JAR" letmein.bench.load.LoadTool \
-            --server fd5e:1a8:1::1 --transport tcp --clients 16 --seconds 600 --max-knocks $((step - done_leases)) \
+            --server fd5e:1a8:1::1 --transport tcp --clients "${CLIENTS:-16}" --seconds 600 --max-knocks $((step - done_leases)) \
             --source-base "$base" --sources $((step - done_leases)) --label "leases-$step" \
             --rss letmeind="$LMD_PID" --rss letmeinfwd="$FWD_PID" | grep -v '^JSON'
         done_leases=$step

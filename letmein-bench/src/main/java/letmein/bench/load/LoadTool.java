@@ -451,7 +451,7 @@ public final class LoadTool {
         r.put("rss_before_kib", rssBefore);
         r.put("rss_after_kib", rssAfter);
         String json = Json.write(r);
-        System.out.printf(Locale.ROOT, "%-6s%-4s clients=%-4d %8.1f knocks/s  ok %d/%d (%.2f%%)  p50 %.2f  p90 %.2f  p99 %.2f ms"
+        System.out.printf(Locale.ROOT, "%-6s %-4s clients=%-4d %8.1f knocks/s  ok %d/%d (%.2f%%)  p50 %.2f  p90 %.2f  p99 %.2f ms"
                         + "  load %.2f->%.2f%n",
                 o.label(), r.get("transport"), o.clients(), total / elapsed, total, attempts,
                 attempts == 0 ? 0.0 : 100.0 * total / attempts, pct(all, 50), pct(all, 90), pct(all, 99), loadBefore,
