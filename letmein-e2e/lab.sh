@@ -19,6 +19,9 @@
 # namespace): server.lab (A+AAAA), server4.lab (A only), server6.lab (AAAA only).
 #
 # Files live in $LAB_ROOT/PREFIX (default /run/letmein-lab/PREFIX; root-owned, so no /tmp races):
+# Extra daemon options (benchmarks, e.g. letmein-bench/load.sh): LAB_FWD_ARGS and LAB_LETMEIND_ARGS, split on
+# white space and appended to letmeinfwd's / letmeind's command line (e.g. LAB_FWD_ARGS="-n 64"). Unset: none.
+#
 #   letmeind.conf (root:letmeind 0640), run/ (daemons' --rundir), client/letmein.conf, client/id_ed25519,
 #   ssh/ (sshd config, host key, authorized_keys), keys.env, pids/*.pid, logs/*.log.
 set -euo pipefail
@@ -379,7 +382,7 @@ start_one() { # PREFIX NAME
         [ -f "$REPO/letmeinfwd/target/letmeinfwd.jar" ] || die "letmeinfwd is not built (mvn -B package -DskipTests)"
         echo "=== start $(date -u +%FT%TZ)" >>"$d/logs/fwd.log"
         spawn "$p" fwd ip netns exec "$s" "$REPO/bin/letmeinfwd" --no-systemd --rundir "$d/run" \
-            -c "$d/letmeind.conf" --letmeind-user letmeind --letmeind-group letmeind
+            -c "$d/letmeind.conf" --letmeind-user letmeind --letmeind-group letmeind ${LAB_FWD_ARGS:-}
         # letmeinfwd writes its pid file once its firewall setup is done and its socket listens;
         # a file left by a killed instance does not count
         wait_for 60 "letmeinfwd ready (its pid file)" fwd "$p" \
@@ -393,7 +396,8 @@ start_one() { # PREFIX NAME
         rm -f "$d/run/letmeind/letmeind.pid"
         echo "=== start $(date -u +%FT%TZ)" >>"$d/logs/letmeind.log"
         spawn "$p" letmeind ip netns exec "$s" setpriv --reuid="$LETMEIND_UID" --regid="$LETMEIND_GID" \
-            --clear-groups --no-new-privs "$launcher" --no-systemd --rundir "$d/run" -c "$d/letmeind.conf"
+            --clear-groups --no-new-privs "$launcher" --no-systemd --rundir "$d/run" -c "$d/letmeind.conf" \
+            ${LAB_LETMEIND_ARGS:-}
         wait_for 60 "letmeind ready (its pid file)" letmeind "$p" \
             daemon_pidfile_is "$d/run/letmeind/letmeind.pid" "$(recorded_pid "$p" letmeind)"
         ;;
