@@ -247,12 +247,11 @@ public final class LoadTool {
                 out.write(FrameCodec.encode(messages.opening(Operation.KNOCK, o.key(), o.user(), o.resource())));
                 Message ch = read(in);
                 if (ch.operation() != Operation.CHALLENGE) {
-                    return ch.operation() == Operation.GOAWAY ? Failure.GOAWAY : Failure.BAD_REPLY;
+                    return unexpected(ch);
                 }
                 out.write(FrameCodec.encode(messages.response(o.key(), ch)));
                 Message done = read(in);
-                return done.operation() == Operation.COMEIN ? null
-                        : done.operation() == Operation.GOAWAY ? Failure.GOAWAY : Failure.BAD_REPLY;
+                return done.operation() == Operation.COMEIN ? null : unexpected(done);
             } catch (SocketTimeoutException e) {
                 return Failure.TIMEOUT;
             } catch (ProtocolException e) {
@@ -260,6 +259,11 @@ public final class LoadTool {
             } catch (IOException e) {
                 return Failure.IO;
             }
+        }
+
+        /** A reply that is not the next step of the exchange: the server's refusal or a protocol error. */
+        private static Failure unexpected(Message reply) {
+            return reply.operation() == Operation.GOAWAY ? Failure.GOAWAY : Failure.BAD_REPLY;
         }
 
         private static Message read(InputStream in) throws IOException, ProtocolException {
@@ -279,13 +283,12 @@ public final class LoadTool {
                 s.send(new DatagramPacket(knock, knock.length));
                 Message ch = receive(s);
                 if (ch.operation() != Operation.CHALLENGE) {
-                    return ch.operation() == Operation.GOAWAY ? Failure.GOAWAY : Failure.BAD_REPLY;
+                    return unexpected(ch);
                 }
                 byte[] resp = FrameCodec.encode(messages.response(o.key(), ch));
                 s.send(new DatagramPacket(resp, resp.length));
                 Message done = receive(s);
-                return done.operation() == Operation.COMEIN ? null
-                        : done.operation() == Operation.GOAWAY ? Failure.GOAWAY : Failure.BAD_REPLY;
+                return done.operation() == Operation.COMEIN ? null : unexpected(done);
             } catch (SocketTimeoutException e) {
                 return Failure.TIMEOUT;
             } catch (ProtocolException e) {
