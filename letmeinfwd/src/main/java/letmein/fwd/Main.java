@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.FirewallSetup;
 import letmein.fwd.lease.LeaseBook;
+import letmein.fwd.lease.RefreshMode;
+import letmein.fwd.lease.RefreshProbe;
 import letmein.fwd.lease.TimeSource;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.NftBatcher;
@@ -243,8 +245,9 @@ public final class Main implements Callable<Integer> {
             setup.start();
             firewallUp = true;
             batcher = new NftBatcher(nft, names, log, 1000);
+            RefreshMode refresh = new RefreshProbe(nft, names, log).detect();
             LeaseBook book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(),
-                    setup.controlRules(), batcher, TimeSource.SYSTEM, log);
+                    setup.controlRules(), batcher, TimeSource.SYSTEM, log, refresh);
             server = new FwdServer(timer, policy, new RequestCheck(conf, names), book, numConnections,
                     RECEIVE_TIMEOUT, log);
             boolean activated = !noSystemd && Systemd.socketActivated(env, pid);

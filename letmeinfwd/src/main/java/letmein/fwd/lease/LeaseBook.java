@@ -88,12 +88,13 @@ public final class LeaseBook {
     private final NftBatcher batcher;
     private final TimeSource time;
     private final Log log;
+    private final RefreshMode refresh;
     private final Map<ElementKey, Held> elements = new HashMap<>();
     private final Map<JumpKey, Held> jumps = new LinkedHashMap<>();
     private long generation;
 
     public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int controlRules,
-            NftBatcher batcher, TimeSource time, Log log) {
+            NftBatcher batcher, TimeSource time, Log log, RefreshMode refresh) {
         this.names = names;
         this.json = new NftJson(names);
         this.defaultTimeout = defaultTimeout;
@@ -102,6 +103,7 @@ public final class LeaseBook {
         this.batcher = batcher;
         this.time = time;
         this.log = log;
+        this.refresh = refresh;
     }
 
     /** Rules and elements counted against max-nr-rules: control rules + elements + jump rules. */
@@ -193,11 +195,16 @@ public final class LeaseBook {
         for (ElementKey k : keys) {
             Held prev = elements.put(k, new Held(now + timeout.toNanos(), gen));
             previous.put(k, prev);
+            if (refresh == RefreshMode.READD) {
+                // new or refresh alike: with an explicit expiry the kernel (re)starts the timer
+                cmds.add(json.addElementExpiring(k.client(), k.proto(), k.port(), seconds, seconds));
+                continue;
+            }
             cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
             if (prev != null) {
-                // A refresh. Re-adding an existing element does not restart its timeout before Linux
-                // 6.10, so: add (it exists now, even if someone deleted it) + delete + add. A removal
-                // in a transaction costs the kernel ~10 ms, so fresh leases get the plain add only.
+                // A refresh on a kernel that keeps the running timer on re-add (before Linux 6.10): add
+                // (it exists now, even if someone deleted it) + delete + add. A removal in a transaction
+                // costs the kernel ~10 ms, so fresh leases get the plain add only.
                 cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
                 cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
             }

@@ -148,15 +148,26 @@ public final class NftJson {
 
     /** {@code add element} of (client, proto, port) to the matching set, with a kernel timeout. */
     public ObjectNode addElement(InetAddress client, L4Proto proto, int port, long timeoutSeconds) {
-        return element("add", client, proto, port, Optional.of(timeoutSeconds));
+        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.empty());
+    }
+
+    /**
+     * {@code add element … timeout T expires E}: with an explicit expiry, Linux 6.10 and later restart the
+     * timer of an element that already exists (a plain re-add leaves it running); older kernels keep the
+     * running timer, which is why {@code letmein.fwd.lease.RefreshProbe} tests this before it is relied on.
+     */
+    public ObjectNode addElementExpiring(InetAddress client, L4Proto proto, int port, long timeoutSeconds,
+            long expiresSeconds) {
+        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.of(expiresSeconds));
     }
 
     /** {@code delete element} (fails if absent; callers put an add before it in the same transaction). */
     public ObjectNode deleteElement(InetAddress client, L4Proto proto, int port) {
-        return element("delete", client, proto, port, Optional.empty());
+        return element("delete", client, proto, port, Optional.empty(), Optional.empty());
     }
 
-    private ObjectNode element(String verb, InetAddress client, L4Proto proto, int port, Optional<Long> timeout) {
+    private ObjectNode element(String verb, InetAddress client, L4Proto proto, int port, Optional<Long> timeout,
+            Optional<Long> expires) {
         InetAddress c = Addresses.canonical(client);
         ObjectNode el = F.objectNode();
         el.put("family", names.family().nftName());
@@ -164,7 +175,12 @@ public final class NftJson {
         el.put("name", setFor(c));
         ObjectNode inner = F.objectNode();
         inner.putObject("val").putArray("concat").add(Addresses.text(c)).add(proto.nftName()).add(port);
-        timeout.ifPresent(t -> inner.put("timeout", t));
+        if (timeout.isPresent()) {
+            inner.put("timeout", timeout.get());
+        }
+        if (expires.isPresent()) { // no lambdas on the request path: each would be one more resident class
+            inner.put("expires", expires.get());
+        }
         el.putArray("elem").add(single("elem", inner));
         return wrap(verb, "element", el);
     }

@@ -115,6 +115,28 @@ class FwdDaemonIT {
     }
 
     @Test
+    void theStartUpRefreshProbeMatchesTheLabKernelAndLeavesNoProbeElement() throws Exception {
+        // ask the kernel directly, in a scratch table: does a re-add with an explicit expiry restart the timer?
+        lab.nftScript("add table inet lmprobe\nadd set inet lmprobe s { type ipv4_addr . inet_proto . inet_service; "
+                + "flags timeout; }\nadd element inet lmprobe s { 10.9.9.9 . tcp . 1 timeout 30s expires 3s }\n");
+        lab.nftScript("add element inet lmprobe s { 10.9.9.9 . tcp . 1 timeout 30s expires 30s }\n");
+        com.fasterxml.jackson.databind.JsonNode listed = letmein.fwd.nft.Json.parse(
+                lab.exec("nft", "-j", "list", "set", "inet", "lmprobe", "s").ok("nft list set").out());
+        lab.nftScript("delete table inet lmprobe\n");
+        long expires = -1;
+        for (com.fasterxml.jackson.databind.JsonNode item : listed.path("nftables")) {
+            for (com.fasterxml.jackson.databind.JsonNode e : item.path("set").path("elem")) {
+                expires = e.path("elem").path("expires").asLong(-1);
+            }
+        }
+        assertThat(expires).as("scratch element listed with an expiry").isBetween(0L, 30L);
+        String expected = expires > 20 ? "readd" : "add-delete-add";
+        assertThat(d.log()).contains("INFO lease refresh=" + expected + ": ");
+        assertThat(lab.elements("letmein-v4")).doesNotContainKey("0.0.0.0 . tcp . 0");
+        assertThat(lab.elements("letmein-v6")).doesNotContainKey(":: . tcp . 0");
+    }
+
+    @Test
     void udpLeaseForIpv6ExpiresInTheKernelOnTime() throws Exception {
         long t0 = System.nanoTime();
         assertThat(install(1, 0x11, "fd00::4:1")).isEqualTo(new FwdMessage.Ack());

@@ -58,7 +58,8 @@ class LeaseBookTest {
     LeaseBookTest() {
         nft.release.countDown();
         batcher = new NftBatcher(nft, NAMES, Log.to(System.out, false), 100);
-        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time, Log.to(System.out, false));
+        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time, Log.to(System.out, false),
+                RefreshMode.ADD_DELETE_ADD);
     }
 
     @AfterEach
@@ -86,6 +87,22 @@ class LeaseBookTest {
         String refresh = nft.documents.get(1); // add, delete, add for each of the two elements
         assertThat(refresh.split("\"add\"", -1)).hasSize(5);
         assertThat(refresh.split("\"delete\"", -1)).hasSize(3);
+    }
+
+    @Test
+    void onAKernelThatRestartsTimersARefreshIsOneAddWithExpiryPerElement() throws Exception {
+        LeaseBook readd = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time,
+                Log.to(System.out, false), RefreshMode.READD);
+        readd.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        readd.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
+        assertThat(readd.count()).as("a refresh is not a new lease").isEqualTo(3);
+        assertThat(nft.documents).hasSize(2);
+        for (String doc : nft.documents) {
+            assertThat(doc).contains("\"concat\":[\"192.0.2.1\",\"tcp\",4096]},\"timeout\":30,\"expires\":30",
+                    "\"concat\":[\"192.0.2.1\",\"udp\",4096]},\"timeout\":30,\"expires\":30");
+            assertThat(doc.split("\"add\"", -1)).hasSize(3);
+            assertThat(doc).doesNotContain("\"delete\"");
+        }
     }
 
     @Test
