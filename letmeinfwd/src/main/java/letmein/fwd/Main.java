@@ -25,6 +25,7 @@ import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftRunner;
+import letmein.fwd.nft.NftShell;
 import letmein.fwd.server.Accounts;
 import letmein.fwd.server.FwdServer;
 import letmein.fwd.server.PeerPolicy;
@@ -62,8 +63,12 @@ public final class Main implements Callable<Integer> {
 
     /** Receive timeout for one IPC request (upstream: 13 s). */
     static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(13);
-    /** Upper bound for one nft process. */
+    /** Upper bound for one nft process, and for one transaction through the nft session. */
     static final Duration NFT_TIMEOUT = Duration.ofSeconds(20);
+    /** An nft session unused for this long is ended: an idle letmeinfwd keeps no nft child. */
+    static final Duration NFT_SESSION_IDLE = Duration.ofSeconds(10);
+    /** Transactions per nft session (nft's line history slows every command as it grows). */
+    static final int NFT_SESSION_TRANSACTIONS = 1000;
 
     Path config;
 
@@ -235,6 +240,7 @@ public final class Main implements Callable<Integer> {
         RunDir dir = null;
         boolean bound = false;
         NftBatcher batcher = null;
+        NftShell shell = null;
         FwdServer server = null;
         CountDownLatch stop = new CountDownLatch(1);
         boolean firewallUp = false;
@@ -244,7 +250,8 @@ public final class Main implements Callable<Integer> {
             dir = RunDir.create(rundir, group);
             setup.start();
             firewallUp = true;
-            batcher = new NftBatcher(nft, names, log, 1000);
+            shell = new NftShell(nft, conf.nftables().exe(), NFT_TIMEOUT, NFT_SESSION_IDLE, NFT_SESSION_TRANSACTIONS, log);
+            batcher = new NftBatcher(shell, names, log, 1000);
             RefreshMode refresh = new RefreshProbe(nft, names, log).detect();
             LeaseBook book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(),
                     setup.controlRules(), batcher, TimeSource.SYSTEM, log, refresh);
@@ -266,8 +273,10 @@ public final class Main implements Callable<Integer> {
                 log.info("serving on " + dir.socketPath() + " peers=" + policy + " max-connections=" + numConnections);
             }
             LeaseBook expiring = book;
+            NftShell idling = shell;
             timer.scheduleAtFixedRate(() -> {
                 try {
+                    idling.closeIfIdle();
                     expiring.expireDue();
                 } catch (RuntimeException e) {
                     // a periodic task that throws is never run again: log and keep expiring
@@ -285,6 +294,7 @@ public final class Main implements Callable<Integer> {
             log.info("stopping: removing leases, sets and control-port rules");
             server.close();
             batcher.close();
+            shell.close();
             book.clear();
             firewallUp = false;
             setup.stop();
@@ -302,6 +312,9 @@ public final class Main implements Callable<Integer> {
             }
             if (batcher != null) {
                 batcher.close();
+            }
+            if (shell != null) {
+                shell.close();
             }
             if (firewallUp) {
                 try {
