@@ -276,7 +276,7 @@ public final class Main implements Callable<Integer> {
             NftShell idling = shell;
             timer.scheduleAtFixedRate(() -> {
                 try {
-                    idling.closeIfIdle();
+                    idling.watchdog();
                     expiring.expireDue();
                 } catch (RuntimeException e) {
                     // a periodic task that throws is never run again: log and keep expiring

@@ -146,7 +146,7 @@ public final class LeaseBook {
     }
 
     private String until(Duration timeout) {
-        return utcText(time.now().plus(timeout).getEpochSecond());
+        return utcText(time.epochSeconds() + timeout.toSeconds());
     }
 
     /**

@@ -1,12 +1,14 @@
 package letmein.fwd.lease;
 
-import java.time.Instant;
-
-/** Time for lease bookkeeping: a monotonic clock for expiry, wall time only for log lines. */
+/**
+ * Time for lease bookkeeping: a monotonic clock for expiry, wall time only for log lines (as epoch
+ * seconds: java.time's classes would be loaded by the first knock and stay resident, 40 MiB budget).
+ */
 public interface TimeSource {
     long monotonicNanos();
 
-    Instant now();
+    /** Wall-clock time in whole seconds since 1970-01-01T00:00:00Z. */
+    long epochSeconds();
 
     TimeSource SYSTEM = new TimeSource() {
         @Override
@@ -15,8 +17,8 @@ public interface TimeSource {
         }
 
         @Override
-        public Instant now() {
-            return Instant.now();
+        public long epochSeconds() {
+            return System.currentTimeMillis() / 1000;
         }
     };
 }

@@ -161,7 +161,9 @@ public final class NftBatcher implements AutoCloseable {
     private void run(List<Pending> batch) {
         try {
             apply(batch);
-            batch.forEach(p -> p.done.complete(null));
+            for (Pending p : batch) { // loops, not lambdas, on the request path: each lambda is a resident class
+                p.done.complete(null);
+            }
             return;
         } catch (NftException | RuntimeException e) {
             if (batch.size() == 1) {
@@ -202,13 +204,17 @@ public final class NftBatcher implements AutoCloseable {
         }
         if (!commands.isEmpty()) {
             ObjectNode doc = NftJson.document(commands);
-            log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+            if (log.debugEnabled()) {
+                log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+            }
             nft.apply(doc);
             transactions.incrementAndGet();
         }
         changes.addAndGet(batch.size());
-        largestBatch.accumulateAndGet(batch.size(), Math::max);
-        if (batch.size() > 1) {
+        if (batch.size() > largestBatch.get()) { // only this worker thread writes it
+            largestBatch.set(batch.size());
+        }
+        if (batch.size() > 1 && log.debugEnabled()) {
             log.debug(() -> "nft transaction merged changes=" + batch.size());
         }
     }

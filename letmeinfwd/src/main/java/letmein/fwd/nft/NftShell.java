@@ -1,17 +1,12 @@
 package letmein.fwd.nft;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,9 +26,11 @@ import letmein.fwd.Log;
  * their order is kept). A line before the marker that contains {@code Error} is nft's reason for
  * refusing the transaction, which the kernel then applied not at all; any other line is logged.
  *
- * <p>Bounds: a transaction that does not end within the timeout kills the session (the next one starts
- * a new session); the session is ended after {@link #recycleAfter} transactions, because nft keeps a
- * line history that makes every command slower (0.2 → 1.1 ms per transaction after 20,000) and larger;
+ * <p>Bounds: a transaction that has not ended when its deadline has passed is killed by {@link #watchdog()}
+ * (letmeinfwd's 1 s timer runs it; the next transaction starts a new session). The transaction's own
+ * thread reads nft's answer, so there is no reader thread and no hand-over per transaction. The session the session is ended after {@link #recycleAfter} transactions, because nft keeps a
+ * line history that makes every command slower (0.2 → 1.1 ms per transaction after 20,000) and larger
+ * (its input is closed, and it is killed if it has not exited a second later);
  * and after {@link #idle} without use, so an idle letmeinfwd has no nft child at all. If a freshly
  * started session does not answer the marker, interactive mode is given up for good (logged) and every
  * transaction starts its own nft through {@link NftRunner}, as before. Listing stays with the runner.
@@ -42,8 +39,6 @@ public final class NftShell implements Nft, AutoCloseable {
     /** First characters of the marker's answer, {@code {"nftables": [{"metainfo": …}, …]}}. */
     static final String MARKER_ANSWER = "{\"nftables\"";
     private static final String MARKER_COMMAND = "list tables";
-    /** The reader's end-of-output token (compared by identity). */
-    private static final String EOF = new String("<end of nft output>");
 
     private final NftRunner runner;
     private final String exe;
@@ -57,9 +52,17 @@ public final class NftShell implements Nft, AutoCloseable {
     private long sessionsStarted;
     private int transactionsInSession;
     private long lastUse;
+    private Process retired;
+    private long retiredAt;
+    /** The session a transaction is waiting on and its deadline, for {@link #watchdog()} (no lock). */
+    private volatile Process waitingOn;
+    private volatile long deadline;
+    private volatile boolean killedByWatchdog;
+    /** Bytes of the line being read (only the transaction's thread, under the lock, uses it). */
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
 
-    /** One running {@code nft -j -i} with the queue its output lines arrive in. */
-    private record Session(Process process, OutputStream in, BlockingQueue<String> lines) {
+    /** One running {@code nft -j -i}: its input, and its output (stdout and stderr merged). */
+    private record Session(Process process, OutputStream in, InputStream out) {
     }
 
     public NftShell(NftRunner runner, String exe, Duration timeout, Duration idle, int recycleAfter, Log log) {
@@ -139,12 +142,22 @@ public final class NftShell implements Nft, AutoCloseable {
         }
     }
 
-    /** Ends the session if it has not been used for the idle time; called by letmeinfwd's 1 s timer. */
-    public void closeIfIdle() {
+    /**
+     * Kills a session whose transaction has passed its deadline (its waiting thread then sees the end of
+     * nft's output), kills a retired nft that did not exit, and ends a session unused for the idle time.
+     * Called by letmeinfwd's 1 s timer; never blocks.
+     */
+    public void watchdog() {
+        Process p = waitingOn;
+        if (p != null && System.nanoTime() - deadline > 0) {
+            killedByWatchdog = true;
+            p.destroyForcibly();
+        }
         if (!lock.tryLock()) {
             return; // a transaction is running: not idle
         }
         try {
+            killLingering();
             if (session != null && System.nanoTime() - lastUse >= idle.toNanos()) {
                 end("idle for " + idle.toSeconds() + " s", false);
             }
@@ -171,6 +184,7 @@ public final class NftShell implements Nft, AutoCloseable {
             return true;
         }
         session = null;
+        killLingering();
         ProcessBuilder pb = new ProcessBuilder(exe, "-j", "-i").redirectErrorStream(true);
         // nft's line editor would write every command (client addresses) to $HOME/.nft.history
         pb.environment().put("HOME", "/nonexistent");
@@ -181,11 +195,7 @@ public final class NftShell implements Nft, AutoCloseable {
         } catch (IOException e) {
             return giveUp("cannot start '" + exe + " -j -i': " + e.getMessage());
         }
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> read(p, lines), "nft-session-output");
-        reader.setDaemon(true);
-        reader.start();
-        session = new Session(p, p.getOutputStream(), lines);
+        session = new Session(p, p.getOutputStream(), p.getInputStream());
         sessionsStarted++;
         transactionsInSession = 0;
         lastUse = System.nanoTime();
@@ -199,7 +209,9 @@ public final class NftShell implements Nft, AutoCloseable {
         } catch (NftException e) {
             return giveUp(e.getMessage());
         }
-        log.debug(() -> "nft session started pid=" + p.pid());
+        if (log.debugEnabled()) { // lambdas only when needed: each is a resident class (40 MiB budget)
+            log.debug(() -> "nft session started pid=" + p.pid());
+        }
         return true;
     }
 
@@ -223,27 +235,44 @@ public final class NftShell implements Nft, AutoCloseable {
             throw new NftException("nft session (pid " + s.process.pid() + ") stopped taking input: " + e.getMessage(), e);
         }
         List<String> said = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String line;
-            try {
-                line = s.lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                end("interrupted", true);
-                throw new NftException("interrupted while waiting for nft", e);
+        killedByWatchdog = false;
+        deadline = System.nanoTime() + timeout.toNanos();
+        waitingOn = s.process;
+        try {
+            while (true) {
+                String line = readLine(s.out);
+                if (line == null) {
+                    boolean killed = killedByWatchdog;
+                    end(killed ? "timed out" : "exited", true);
+                    throw new NftException("nft session (pid " + s.process.pid() + ") "
+                            + (killed ? "did not finish " + what + " within " + timeout.toMillis() + " ms and was killed"
+                            : "exited during " + what) + (said.isEmpty() ? "" : "; it said: " + String.join(" ", said).trim()));
+                }
+                if (line.startsWith(MARKER_ANSWER)) {
+                    return said;
+                }
+                said.add(line);
             }
-            if (line == null || line == EOF) {
-                end(line == null ? "timed out" : "exited", true);
-                throw new NftException("nft session (pid " + s.process.pid() + ") "
-                        + (line == null ? "did not finish " + what + " within " + timeout.toMillis() + " ms and was killed"
-                        : "exited during " + what) + (said.isEmpty() ? "" : "; it said: " + String.join(" ", said).trim()));
-            }
-            if (line.startsWith(MARKER_ANSWER)) {
-                return said;
-            }
-            said.add(line);
+        } finally {
+            waitingOn = null;
         }
+    }
+
+    /** One line of nft's output without its line break, or null at the end of the output. */
+    private String readLine(InputStream out) {
+        line.reset();
+        try {
+            int b;
+            while ((b = out.read()) >= 0) {
+                if (b == '\n') {
+                    return line.toString(StandardCharsets.UTF_8);
+                }
+                line.write(b);
+            }
+        } catch (IOException e) {
+            // the process is gone (killed or exited): same as the end of its output
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
     }
 
     /**
@@ -257,7 +286,9 @@ public final class NftShell implements Nft, AutoCloseable {
         if (s == null) {
             return;
         }
-        log.debug(() -> "nft session pid=" + s.process.pid() + " ended: " + why);
+        if (log.debugEnabled()) {
+            log.debug(() -> "nft session pid=" + s.process.pid() + " ended: " + why);
+        }
         try {
             s.in.close();
         } catch (IOException e) {
@@ -267,19 +298,20 @@ public final class NftShell implements Nft, AutoCloseable {
         if (failed) {
             s.process.destroyForcibly();
         } else {
-            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(s.process::destroyForcibly);
+            retired = s.process;
+            retiredAt = System.nanoTime();
         }
     }
 
-    private static void read(Process p, BlockingQueue<String> lines) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
+    /** Kills the previous session's nft if it has not exited a second after its input was closed. */
+    private void killLingering() {
+        if (retired != null && System.nanoTime() - retiredAt >= 1_000_000_000L) {
+            if (retired.isAlive()) {
+                log.warn("nft session pid=" + retired.pid() + " did not exit after its input was closed; killed");
+                retired.destroyForcibly();
             }
-        } catch (IOException e) {
-            // the process is gone; EOF below tells the waiting transaction
+            retired = null;
         }
-        lines.add(EOF);
     }
+
 }

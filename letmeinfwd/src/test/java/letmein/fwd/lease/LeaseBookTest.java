@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -45,8 +44,8 @@ class LeaseBookTest {
         }
 
         @Override
-        public Instant now() {
-            return Instant.EPOCH.plusNanos(nanos);
+        public long epochSeconds() {
+            return nanos / 1_000_000_000L;
         }
     }
 
