@@ -34,7 +34,8 @@ import letmein.proto.wire.UserId;
  * Load generator for the lab (issue 8): N concurrent clients, each doing full knocks (KNOCK, CHALLENGE,
  * RESPONSE, COMEIN) back to back over TCP or UDP against a real letmeind + letmeinfwd + nft, for a bounded
  * time and count. Reports throughput, latency percentiles, the success ratio and the daemons' resident
- * memory, as a table (stdout) and JSON (--json FILE).
+ * memory and the CPU each named process (and the tool itself) used during the run, as a table (stdout)
+ * and JSON (--json FILE).
  *
  * <p>Why a separate tool and not the client: the client is one knock per JVM start; a load test needs
  * thousands per second from one process. It speaks the wire protocol through letmein-proto, the same
@@ -47,8 +48,10 @@ import letmein.proto.wire.UserId;
  * [--max-knocks N] [--timeout-ms MS] [--user HEX] [--resource HEX] [--rss NAME=PID]... [--json FILE]
  * [--label TEXT] [--source-base ADDR --sources N] [--flood-pps R]. --sources: each knock binds the next of
  * N source addresses counted up from ADDR (they must be on the client's interface), one lease per source.
- * --flood-pps: send random 56-byte UDP datagrams at R per second instead of knocking. The key comes from the environment variable LETMEIN_BENCH_KEY (64 hex digits), never
- * from the command line (visible in ps).
+ * --flood-pps: send random 56-byte UDP datagrams at R per second instead of knocking. --rss NAME=PID: report
+ * that process's memory (VmRSS/VmHWM) and the CPU it used during the run (own plus waited-for children,
+ * e.g. letmeinfwd's nft runs); the tool's own CPU is reported as "loadtool". The key comes from the
+ * environment variable LETMEIN_BENCH_KEY (64 hex digits), never from the command line (visible in ps).
  */
 public final class LoadTool {
     private LoadTool() {
@@ -121,6 +124,10 @@ public final class LoadTool {
                     int eq = v.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("--rss needs NAME=PID, not " + v);
+                    }
+                    if (v.substring(0, eq).equals(CpuUsage.SELF)) {
+                        throw new IllegalArgumentException("--rss: the name " + CpuUsage.SELF
+                                + " is reserved for the load tool's own CPU");
                     }
                     rss.put(v.substring(0, eq), (long) intIn(a, v.substring(eq + 1), 1, Integer.MAX_VALUE));
                     break;
@@ -340,6 +347,7 @@ public final class LoadTool {
             rnd.nextBytes(f);
         }
         double loadBefore = loadAverage();
+        CpuUsage cpu = CpuUsage.start(o.rssPids());
         long sent = 0;
         long errors = 0;
         try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
@@ -365,7 +373,9 @@ public final class LoadTool {
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
+            Map<String, Map<String, Object>> used = cpu.finish(0);
             Map<String, Object> r = new LinkedHashMap<>();
+            r.put("date", now());
             r.put("label", o.label());
             r.put("mode", "flood");
             r.put("server", o.server().getAddress().getHostAddress() + ":" + o.server().getPort());
@@ -376,8 +386,11 @@ public final class LoadTool {
             r.put("seconds", round(elapsed));
             r.put("load_before", loadBefore);
             r.put("load_after", loadAverage());
+            r.put("clk_tck", cpu.clockTicksPerSecond());
+            r.put("cpu", used);
             System.out.printf(Locale.ROOT, "flood asked %d pkt/s, sent %d in %.1f s = %.0f pkt/s (%d send errors)%n",
                     o.floodPps(), sent, elapsed, sent / elapsed, errors);
+            CpuUsage.lines(used, elapsed).forEach(System.out::println);
             String json = Json.write(r);
             if (o.json() != null) {
                 Files.writeString(o.json(), json + "\n", StandardCharsets.UTF_8);
@@ -393,6 +406,7 @@ public final class LoadTool {
         }
         Map<String, Map<String, Long>> rssBefore = rss(o.rssPids());
         double loadBefore = loadAverage();
+        CpuUsage cpu = CpuUsage.start(o.rssPids());
         AtomicLong budget = new AtomicLong(o.maxKnocks());
         long start = System.nanoTime();
         long end = start + o.seconds() * 1_000_000_000L;
@@ -410,6 +424,11 @@ public final class LoadTool {
             t.join(o.seconds() * 1000L + 2L * o.timeoutMs() + 5000); // bounded even if a socket hangs
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        int okKnocks = 0;
+        for (Worker w : workers) {
+            okKnocks += w.n;
+        }
+        Map<String, Map<String, Object>> used = cpu.finish(okKnocks);
         Map<String, Map<String, Long>> rssAfter = rss(o.rssPids());
         double loadAfter = loadAverage();
 
@@ -431,6 +450,7 @@ public final class LoadTool {
         long failed = Arrays.stream(fails).sum();
         long attempts = total + failed;
         Map<String, Object> r = new LinkedHashMap<>();
+        r.put("date", now());
         r.put("label", o.label());
         r.put("transport", o.udp() ? "udp" : "tcp");
         r.put("server", o.server().getAddress().getHostAddress() + ":" + o.server().getPort());
@@ -453,6 +473,8 @@ public final class LoadTool {
         r.put("load_after", loadAfter);
         r.put("rss_before_kib", rssBefore);
         r.put("rss_after_kib", rssAfter);
+        r.put("clk_tck", cpu.clockTicksPerSecond());
+        r.put("cpu", used);
         String json = Json.write(r);
         System.out.printf(Locale.ROOT, "%-6s %-4s clients=%-4d %8.1f knocks/s  ok %d/%d (%.2f%%)  p50 %.2f  p90 %.2f  p99 %.2f ms"
                         + "  load %.2f->%.2f%n",
@@ -465,6 +487,7 @@ public final class LoadTool {
                     rssAfter.get(name).getOrDefault("VmRSS", 0L) / 1024.0,
                     rssAfter.get(name).getOrDefault("VmHWM", 0L) / 1024.0);
         }
+        CpuUsage.lines(used, elapsed).forEach(System.out::println);
         if (o.json() != null) {
             Files.writeString(o.json(), json + "\n", StandardCharsets.UTF_8);
         }
@@ -486,6 +509,11 @@ public final class LoadTool {
 
     private static double round4(double v) {
         return Math.round(v * 10000) / 10000.0;
+    }
+
+    /** The wall-clock time of a result, UTC to the second (plots and reports say when they were measured). */
+    private static String now() {
+        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private static double loadAverage() {
