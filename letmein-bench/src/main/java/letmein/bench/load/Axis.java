@@ -49,7 +49,7 @@ record Axis(double min, double max, boolean log2) {
         return (int) Math.round(from + fraction(v) * (to - from));
     }
 
-    /** Tick values: every power of two for a log axis; 4 to 10 nice steps for a linear one. */
+    /** Tick values: every power of two for a log axis; 5 to 9 nice steps for a linear one. */
     List<Double> ticks() {
         List<Double> t = new ArrayList<>();
         if (log2) {
@@ -58,7 +58,7 @@ record Axis(double min, double max, boolean log2) {
             }
             return t;
         }
-        double step = niceStep((max - min) / 5);
+        double step = niceStep((max - min) / 8);
         for (long i = (long) Math.ceil(min / step); i * step <= max + step * 1e-9; i++) {
             t.add(i * step);
         }
@@ -95,9 +95,9 @@ record Axis(double min, double max, boolean log2) {
         return 10 * p;
     }
 
-    /** The smallest multiple of a nice step (for about 5 ticks) at or above v. */
+    /** The smallest multiple of a nice step (for 5 to 9 ticks) at or above v. */
     static double niceCeil(double v) {
-        double step = niceStep(v / 5);
+        double step = niceStep(v / 8);
         return Math.ceil(v / step - 1e-9) * step;
     }
 
