@@ -392,6 +392,7 @@ public final class LoadTool {
             return flood(o);
         }
         Map<String, Map<String, Long>> rssBefore = rss(o.rssPids());
+        Map<String, Long> cpuBefore = cpu(o.rssPids());
         double loadBefore = loadAverage();
         AtomicLong budget = new AtomicLong(o.maxKnocks());
         long start = System.nanoTime();
@@ -411,6 +412,7 @@ public final class LoadTool {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Long>> rssAfter = rss(o.rssPids());
+        Map<String, Long> cpuAfter = cpu(o.rssPids());
         double loadAfter = loadAverage();
 
         int total = 0;
@@ -453,6 +455,23 @@ public final class LoadTool {
         r.put("load_after", loadAfter);
         r.put("rss_before_kib", rssBefore);
         r.put("rss_after_kib", rssAfter);
+        Map<String, Object> cpuMs = new LinkedHashMap<>();
+        Map<String, Object> cpuUsPerKnock = new LinkedHashMap<>();
+        StringBuilder cpuLine = new StringBuilder("      CPU over the run (% of one core, per successful knock):");
+        for (String name : cpuAfter.keySet()) {
+            long before = cpuBefore.getOrDefault(name, -1L);
+            long after = cpuAfter.get(name);
+            if (before < 0 || after < 0) {
+                continue; // the process was gone at one end of the run
+            }
+            double ms = (after - before) * 1000.0 / ProcStat.TICKS_PER_SECOND;
+            cpuMs.put(name, round(ms));
+            cpuUsPerKnock.put(name, total == 0 ? 0.0 : round(ms * 1000 / total));
+            cpuLine.append(String.format(Locale.ROOT, "  %s %.0f%% (%.0f us)", name, ms / 10 / elapsed,
+                    total == 0 ? 0.0 : ms * 1000 / total));
+        }
+        r.put("cpu_ms", cpuMs);
+        r.put("cpu_us_per_knock", cpuUsPerKnock);
         String json = Json.write(r);
         System.out.printf(Locale.ROOT, "%-6s %-4s clients=%-4d %8.1f knocks/s  ok %d/%d (%.2f%%)  p50 %.2f  p90 %.2f  p99 %.2f ms"
                         + "  load %.2f->%.2f%n",
@@ -465,6 +484,7 @@ public final class LoadTool {
                     rssAfter.get(name).getOrDefault("VmRSS", 0L) / 1024.0,
                     rssAfter.get(name).getOrDefault("VmHWM", 0L) / 1024.0);
         }
+        System.out.println(cpuLine);
         if (o.json() != null) {
             Files.writeString(o.json(), json + "\n", StandardCharsets.UTF_8);
         }
@@ -494,6 +514,19 @@ public final class LoadTool {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * CPU ticks of each named daemon (with its children, e.g. letmeinfwd's nft) and, as "loadtool", of this
+     * JVM, so a run shows where the cores went.
+     */
+    static Map<String, Long> cpu(Map<String, Long> pids) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : pids.entrySet()) {
+            out.put(e.getKey(), ProcStat.cpuTicks(e.getValue()));
+        }
+        out.put("loadtool", ProcStat.selfTicks());
+        return out;
     }
 
     /** VmRSS and VmHWM (KiB) of each named process, from /proc/PID/status; empty when it is gone. */
