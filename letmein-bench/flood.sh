@@ -9,8 +9,7 @@
 # Usage: letmein-bench/flood.sh [RATES] [SECONDS] [CLIENTS]   (defaults "50000" 10 4; RATES e.g.
 #        "0 10000 25000 50000 100000")
 set -euo pipefail
-REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-LAB="$REPO/letmein-e2e/lab.sh"
+. "$(dirname "$(readlink -f "$0")")/lab-env.sh"
 RATES=${1:-50000}
 SECS=${2:-10}
 CLIENTS=${3:-4}
@@ -18,24 +17,12 @@ for RATE in $RATES; do
     [[ "$RATE" =~ ^[0-9]+$ ]] && [ "$RATE" -le 1000000 ] || { echo "RATES: each 0..1000000" >&2; exit 2; }
 done
 [[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -ge 1 ] && [ "$SECS" -le 300 ] || { echo "SECONDS: 1..300" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "flood.sh: must run as root" >&2; exit 1; }
-JAR="$REPO/letmein-bench/target/letmein-bench.jar"
-[ -f "$JAR" ] || { echo "flood.sh: $JAR missing (mvn -B package -DskipTests)" >&2; exit 1; }
-export LAB_FWD_ARGS=${LAB_FWD_ARGS--n 64}
-export LAB_LETMEIND_ARGS=${LAB_LETMEIND_ARGS--n 512 -N 512}
-PREFIX=lme-f$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')
+lab_env_init flood.sh f
 FLOOD_PID=""
-cleanup() {
+lab_env_extra_cleanup() {
     if [ -n "$FLOOD_PID" ]; then kill "$FLOOD_PID" 2>/dev/null || true; wait "$FLOOD_PID" 2>/dev/null || true; fi
-    "$LAB" down "$PREFIX" >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-LAB_QUIET=1 "$LAB" up "$PREFIX" --owner $$ >/dev/null
-D=$("$LAB" dir "$PREFIX")
-read -r FWD_PID _ <"$D/pids/fwd.pid"
-read -r LMD_PID _ <"$D/pids/letmeind.pid"
-KEY1=$(sed -n 's/^KEY1=//p' "$D/keys.env")
+lab_env_up
 OUT="$REPO/letmein-bench/target/flood-results.jsonl"
 : >"$OUT"
 echo "lab $PREFIX; flood rates $RATES pkt/s from other; legit: $CLIENTS clients from client, $SECS s per run"

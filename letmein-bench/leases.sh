@@ -13,32 +13,20 @@
 # Usage: letmein-bench/leases.sh [LEASES] [STEPS] [ROUNDS]  (defaults 10000 "10 1000 10000" 300)
 # Env: CLIENTS (concurrent knockers while opening the leases, default 16).
 set -euo pipefail
-REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-LAB="$REPO/letmein-e2e/lab.sh"
+. "$(dirname "$(readlink -f "$0")")/lab-env.sh"
 LEASES=${1:-10000}
 STEPS=${2:-10 1000 10000}
 ROUNDS=${3:-300}
 [[ "$LEASES" =~ ^[0-9]+$ ]] && [ "$LEASES" -ge 1 ] && [ "$LEASES" -le 60000 ] || { echo "LEASES: 1..60000" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[0-9]+$ ]] && [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 100000 ] || { echo "ROUNDS: 1..100000" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "leases.sh: must run as root" >&2; exit 1; }
-JAR="$REPO/letmein-bench/target/letmein-bench.jar"
-[ -f "$JAR" ] || { echo "leases.sh: $JAR missing (mvn -B package -DskipTests)" >&2; exit 1; }
-export LAB_FWD_ARGS=${LAB_FWD_ARGS--n 64}
-export LAB_LETMEIND_ARGS=${LAB_LETMEIND_ARGS--n 512 -N 512}
-PREFIX=lme-n$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cleanup() { "$LAB" down "$PREFIX" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-LAB_QUIET=1 "$LAB" up "$PREFIX" --owner $$ >/dev/null
-D=$("$LAB" dir "$PREFIX")
+lab_env_init leases.sh n
+lab_env_up
 LAB_QUIET=1 "$LAB" stop letmeind "$PREFIX"
 LAB_QUIET=1 "$LAB" stop fwd "$PREFIX"
 echo "max-nr-rules = $((LEASES + 100))" >>"$D/letmeind.conf" # [NFTABLES] is the last section
 LAB_QUIET=1 "$LAB" start fwd "$PREFIX" >/dev/null
 LAB_QUIET=1 "$LAB" start letmeind "$PREFIX" >/dev/null
-read -r FWD_PID _ <"$D/pids/fwd.pid"
-read -r LMD_PID _ <"$D/pids/letmeind.pid"
-KEY1=$(sed -n 's/^KEY1=//p' "$D/keys.env")
+lab_env_pids
 python3 - "$LEASES" >"$D/addrs.batch" <<'PY'
 import ipaddress, sys
 base = ipaddress.IPv6Address("fd5e:1a8:2::1:0")

@@ -10,25 +10,12 @@
 #       address, and letmeind's per-address default of 8 connections would refuse the rest).
 # Output: a table on stdout; one JSON object per run in letmein-bench/target/load-results.jsonl.
 set -euo pipefail
-REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-LAB="$REPO/letmein-e2e/lab.sh"
+. "$(dirname "$(readlink -f "$0")")/lab-env.sh"
 SECS=${1:-10}
 COUNTS=${2:-1 8 32}
 [[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -ge 1 ] && [ "$SECS" -le 600 ] || { echo "SECONDS: 1..600" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "load.sh: must run as root (network namespaces, nftables)" >&2; exit 1; }
-JAR="$REPO/letmein-bench/target/letmein-bench.jar"
-[ -f "$JAR" ] || { echo "load.sh: $JAR missing (mvn -B package -DskipTests)" >&2; exit 1; }
-export LAB_FWD_ARGS=${LAB_FWD_ARGS--n 64}
-export LAB_LETMEIND_ARGS=${LAB_LETMEIND_ARGS--n 512 -N 512}
-PREFIX=lme-l$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cleanup() { "$LAB" down "$PREFIX" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-LAB_QUIET=1 "$LAB" up "$PREFIX" --owner $$ >/dev/null
-D=$("$LAB" dir "$PREFIX")
-read -r FWD_PID _ <"$D/pids/fwd.pid"
-read -r LMD_PID _ <"$D/pids/letmeind.pid"
-KEY1=$(sed -n 's/^KEY1=//p' "$D/keys.env")
+lab_env_init load.sh l
+lab_env_up
 OUT="$REPO/letmein-bench/target/load-results.jsonl"
 : >"$OUT"
 echo "lab $PREFIX up; letmeinfwd $LAB_FWD_ARGS (pid $FWD_PID), letmeind $LAB_LETMEIND_ARGS (pid $LMD_PID)"
