@@ -15,6 +15,8 @@ command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# the benchmark plot tool's test renders a PNG headless: Java2D needs fontconfig and one font
+{ command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ]; } || missing+=(fontconfig fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "run-tests.sh: missing packages: ${missing[*]} — run as root (sudo ./run-tests.sh) or install them" >&2

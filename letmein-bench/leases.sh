@@ -26,7 +26,7 @@ LAB_QUIET=1 "$LAB" stop fwd "$PREFIX"
 echo "max-nr-rules = $((LEASES + 100))" >>"$D/letmeind.conf" # [NFTABLES] is the last section
 LAB_QUIET=1 "$LAB" start fwd "$PREFIX" >/dev/null
 LAB_QUIET=1 "$LAB" start letmeind "$PREFIX" >/dev/null
-lab_env_read_pids
+lab_env_pids
 python3 - "$LEASES" >"$D/addrs.batch" <<'PY'
 import ipaddress, sys
 base = ipaddress.IPv6Address("fd5e:1a8:2::1:0")

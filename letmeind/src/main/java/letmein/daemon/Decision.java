@@ -19,10 +19,24 @@ import letmein.proto.wire.UserId;
 public record Decision(String peer, String peerIp, Optional<UserId> user, Optional<ResourceId> resource,
         Optional<Operation> operation, boolean success, String reason, boolean replied) {
 
+    /**
+     * Reason of a TCP connection closed before any message arrived (a port scan, a load balancer's health
+     * check): not a protocol error, so it is logged without "ERROR" (upstream logs "Disconnected." as an
+     * error, which made admins' ERROR greps noisy).
+     */
+    public static final String CLOSED_WITHOUT_MESSAGE = "Closed the connection without sending a message";
+
+    /** True for {@link #CLOSED_WITHOUT_MESSAGE}. */
+    public boolean closedWithoutMessage() {
+        return !success && operation.isEmpty() && CLOSED_WITHOUT_MESSAGE.equals(reason);
+    }
+
     /** One log line: upstream's wording first (greppable by old habits), then key=value fields. */
     public String logLine() {
         StringBuilder sb = new StringBuilder();
-        if (success) {
+        if (closedWithoutMessage()) {
+            sb.append("Client '").append(peer).append("' closed the connection without sending a message.");
+        } else if (success) {
             sb.append('[').append(peerIp).append("]: Resource ")
                     .append(resource.map(ResourceId::toString).orElse("?")).append(" successfully ")
                     .append(operation.orElse(Operation.KNOCK) == Operation.REVOKE ? "revoked." : "knocked.");
@@ -33,9 +47,9 @@ public record Decision(String peer, String peerIp, Optional<UserId> user, Option
                 .append(" user=").append(user.map(UserId::toString).orElse("-"))
                 .append(" resource=").append(resource.map(ResourceId::toString).orElse("-"))
                 .append(" op=").append(operation.map(Operation::name).orElse("-"))
-                .append(" result=").append(success ? "ok" : "rejected")
+                .append(" result=").append(success ? "ok" : closedWithoutMessage() ? "closed" : "rejected")
                 .append(" reply=").append(replied ? (success ? "COMEIN" : "GOAWAY") : "none");
-        if (!success) {
+        if (!success && !closedWithoutMessage()) {
             sb.append(" reason=\"").append(reason.replace('"', '\'')).append('"');
         }
         return sb.toString();

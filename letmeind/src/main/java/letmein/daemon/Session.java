@@ -188,9 +188,12 @@ public final class Session {
                 : "RX communication with peer timed out");
     }
 
-    /** The peer closed the connection: never answered. */
+    /**
+     * The peer closed the connection: never answered. Before any message it is only logged as a close
+     * (scanners, health checks); once a handshake has begun it is the upstream error "Disconnected".
+     */
     public Step onDisconnect() {
-        return end("Disconnected");
+        return end(phase == Phase.AWAIT_OPEN && opening == null ? Decision.CLOSED_WITHOUT_MESSAGE : "Disconnected");
     }
 
     /** The transport gave up on this session (e.g. UDP queue overflow, shutdown): never answered. */

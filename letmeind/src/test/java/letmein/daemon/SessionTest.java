@@ -183,6 +183,17 @@ class SessionTest {
     }
 
     @Test
+    void aConnectionClosedBeforeAnyMessageIsLoggedAsACloseNotAnError() throws Exception {
+        String quiet = ((Step.End) session(ErrorPolicy.ALWAYS, false).onDisconnect()).decision().logLine();
+        assertThat(quiet).startsWith("Client '192.0.2.7:40000/TCP' closed the connection without sending a message.")
+                .contains("result=closed", "reply=none").doesNotContain("ERROR", "reason=");
+        Session s = session(ErrorPolicy.ALWAYS, false);
+        s.onMessage(TestClient.knock(KEY, USER, PORT42));
+        String midway = ((Step.End) s.onDisconnect()).decision().logLine();
+        assertThat(midway).contains("ERROR: Disconnected.", "result=rejected", "user=12345678");
+    }
+
+    @Test
     void logLinesNeverContainKeyMaterial() throws Exception {
         Session s = session(ErrorPolicy.ALWAYS, false);
         Message ch = ((Step.Send) s.onMessage(TestClient.knock(KEY, USER, PORT42))).reply();

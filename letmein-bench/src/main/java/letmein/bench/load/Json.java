@@ -18,9 +18,7 @@ final class Json {
     }
 
     private static void append(StringBuilder b, Object v) {
-        if (v == null) {
-            b.append("null");
-        } else if (v instanceof Map<?, ?>) {
+        if (v instanceof Map<?, ?>) {
             b.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {

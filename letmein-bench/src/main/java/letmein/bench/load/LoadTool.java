@@ -34,8 +34,7 @@ import letmein.proto.wire.UserId;
  * Load generator for the lab (issue 8): N concurrent clients, each doing full knocks (KNOCK, CHALLENGE,
  * RESPONSE, COMEIN) back to back over TCP or UDP against a real letmeind + letmeinfwd + nft, for a bounded
  * time and count. Reports throughput, latency percentiles, the success ratio and the daemons' resident
- * memory and the CPU each named process (and the tool itself) used during the run, as a table (stdout)
- * and JSON (--json FILE).
+ * memory, as a table (stdout) and JSON (--json FILE).
  *
  * <p>Why a separate tool and not the client: the client is one knock per JVM start; a load test needs
  * thousands per second from one process. It speaks the wire protocol through letmein-proto, the same
@@ -48,10 +47,8 @@ import letmein.proto.wire.UserId;
  * [--max-knocks N] [--timeout-ms MS] [--user HEX] [--resource HEX] [--rss NAME=PID]... [--json FILE]
  * [--label TEXT] [--source-base ADDR --sources N] [--flood-pps R]. --sources: each knock binds the next of
  * N source addresses counted up from ADDR (they must be on the client's interface), one lease per source.
- * --flood-pps: send random 56-byte UDP datagrams at R per second instead of knocking. --rss NAME=PID: report
- * that process's memory (VmRSS/VmHWM) and the CPU it used during the run (own plus waited-for children,
- * e.g. letmeinfwd's nft runs); the tool's own CPU is reported as "loadtool". The key comes from the
- * environment variable LETMEIN_BENCH_KEY (64 hex digits), never from the command line (visible in ps).
+ * --flood-pps: send random 56-byte UDP datagrams at R per second instead of knocking. The key comes from the environment variable LETMEIN_BENCH_KEY (64 hex digits), never
+ * from the command line (visible in ps).
  */
 public final class LoadTool {
     private LoadTool() {
@@ -124,10 +121,6 @@ public final class LoadTool {
                     int eq = v.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("--rss needs NAME=PID, not " + v);
-                    }
-                    if (v.substring(0, eq).equals(CpuUsage.SELF)) {
-                        throw new IllegalArgumentException("--rss: the name " + CpuUsage.SELF
-                                + " is reserved for the load tool's own CPU");
                     }
                     rss.put(v.substring(0, eq), (long) intIn(a, v.substring(eq + 1), 1, Integer.MAX_VALUE));
                     break;
@@ -347,7 +340,6 @@ public final class LoadTool {
             rnd.nextBytes(f);
         }
         double loadBefore = loadAverage();
-        CpuUsage cpu = CpuUsage.start(o.rssPids());
         long sent = 0;
         long errors = 0;
         try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
@@ -373,9 +365,7 @@ public final class LoadTool {
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            Map<String, Map<String, Object>> used = cpu.finish(0);
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("date", now());
             r.put("label", o.label());
             r.put("mode", "flood");
             r.put("server", o.server().getAddress().getHostAddress() + ":" + o.server().getPort());
@@ -386,11 +376,8 @@ public final class LoadTool {
             r.put("seconds", round(elapsed));
             r.put("load_before", loadBefore);
             r.put("load_after", loadAverage());
-            r.put("clk_tck", cpu.clockTicksPerSecond());
-            r.put("cpu", used);
             System.out.printf(Locale.ROOT, "flood asked %d pkt/s, sent %d in %.1f s = %.0f pkt/s (%d send errors)%n",
                     o.floodPps(), sent, elapsed, sent / elapsed, errors);
-            CpuUsage.lines(used, elapsed).forEach(System.out::println);
             String json = Json.write(r);
             if (o.json() != null) {
                 Files.writeString(o.json(), json + "\n", StandardCharsets.UTF_8);
@@ -405,8 +392,8 @@ public final class LoadTool {
             return flood(o);
         }
         Map<String, Map<String, Long>> rssBefore = rss(o.rssPids());
+        Map<String, Long> cpuBefore = cpu(o.rssPids());
         double loadBefore = loadAverage();
-        CpuUsage cpu = CpuUsage.start(o.rssPids());
         AtomicLong budget = new AtomicLong(o.maxKnocks());
         long start = System.nanoTime();
         long end = start + o.seconds() * 1_000_000_000L;
@@ -424,12 +411,8 @@ public final class LoadTool {
             t.join(o.seconds() * 1000L + 2L * o.timeoutMs() + 5000); // bounded even if a socket hangs
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        int okKnocks = 0;
-        for (Worker w : workers) {
-            okKnocks += w.n;
-        }
-        Map<String, Map<String, Object>> used = cpu.finish(okKnocks);
         Map<String, Map<String, Long>> rssAfter = rss(o.rssPids());
+        Map<String, Long> cpuAfter = cpu(o.rssPids());
         double loadAfter = loadAverage();
 
         int total = 0;
@@ -450,7 +433,6 @@ public final class LoadTool {
         long failed = Arrays.stream(fails).sum();
         long attempts = total + failed;
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("date", now());
         r.put("label", o.label());
         r.put("transport", o.udp() ? "udp" : "tcp");
         r.put("server", o.server().getAddress().getHostAddress() + ":" + o.server().getPort());
@@ -473,8 +455,23 @@ public final class LoadTool {
         r.put("load_after", loadAfter);
         r.put("rss_before_kib", rssBefore);
         r.put("rss_after_kib", rssAfter);
-        r.put("clk_tck", cpu.clockTicksPerSecond());
-        r.put("cpu", used);
+        Map<String, Object> cpuMs = new LinkedHashMap<>();
+        Map<String, Object> cpuUsPerKnock = new LinkedHashMap<>();
+        StringBuilder cpuLine = new StringBuilder("      CPU over the run (% of one core, per successful knock):");
+        for (String name : cpuAfter.keySet()) {
+            long before = cpuBefore.getOrDefault(name, -1L);
+            long after = cpuAfter.get(name);
+            if (before < 0 || after < 0) {
+                continue; // the process was gone at one end of the run
+            }
+            double ms = (after - before) * 1000.0 / ProcStat.TICKS_PER_SECOND;
+            cpuMs.put(name, round(ms));
+            cpuUsPerKnock.put(name, total == 0 ? 0.0 : round(ms * 1000 / total));
+            cpuLine.append(String.format(Locale.ROOT, "  %s %.0f%% (%.0f us)", name, ms / 10 / elapsed,
+                    total == 0 ? 0.0 : ms * 1000 / total));
+        }
+        r.put("cpu_ms", cpuMs);
+        r.put("cpu_us_per_knock", cpuUsPerKnock);
         String json = Json.write(r);
         System.out.printf(Locale.ROOT, "%-6s %-4s clients=%-4d %8.1f knocks/s  ok %d/%d (%.2f%%)  p50 %.2f  p90 %.2f  p99 %.2f ms"
                         + "  load %.2f->%.2f%n",
@@ -487,7 +484,7 @@ public final class LoadTool {
                     rssAfter.get(name).getOrDefault("VmRSS", 0L) / 1024.0,
                     rssAfter.get(name).getOrDefault("VmHWM", 0L) / 1024.0);
         }
-        CpuUsage.lines(used, elapsed).forEach(System.out::println);
+        System.out.println(cpuLine);
         if (o.json() != null) {
             Files.writeString(o.json(), json + "\n", StandardCharsets.UTF_8);
         }
@@ -511,17 +508,25 @@ public final class LoadTool {
         return Math.round(v * 10000) / 10000.0;
     }
 
-    /** The wall-clock time of a result, UTC to the second (plots and reports say when they were measured). */
-    private static String now() {
-        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    }
-
     private static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * CPU ticks of each named daemon (with its children, e.g. letmeinfwd's nft) and, as "loadtool", of this
+     * JVM, so a run shows where the cores went.
+     */
+    static Map<String, Long> cpu(Map<String, Long> pids) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : pids.entrySet()) {
+            out.put(e.getKey(), ProcStat.cpuTicks(e.getValue()));
+        }
+        out.put("loadtool", ProcStat.selfTicks());
+        return out;
     }
 
     /** VmRSS and VmHWM (KiB) of each named process, from /proc/PID/status; empty when it is gone. */

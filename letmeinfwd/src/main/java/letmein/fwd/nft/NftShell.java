@@ -21,7 +21,7 @@ import letmein.fwd.Log;
  * letmeinfwd's CPU.
  *
  * <p>The session protocol: a transaction is one line of JSON (jackson escapes every control character,
- * so the compact text has no line break); it is followed by the marker command {@code list tables},
+ * so the compact text has no line break); it is followed by the marker command {@code list flowtables},
  * whose one-line JSON answer ends the transaction on the session's output (stdout and stderr merged, so
  * their order is kept). A line before the marker that contains {@code Error} is nft's reason for
  * refusing the transaction, which the kernel then applied not at all; any other line is logged.
@@ -38,7 +38,13 @@ import letmein.fwd.Log;
 public final class NftShell implements Nft, AutoCloseable {
     /** First characters of the marker's answer, {@code {"nftables": [{"metainfo": …}, …]}}. */
     static final String MARKER_ANSWER = "{\"nftables\"";
-    private static final String MARKER_COMMAND = "list tables";
+    /**
+     * A command that always succeeds and answers in one line without loading nft's rule and set-element
+     * cache: measured with nft 1.0.6, {@code list tables} (and {@code list counters}) read every rule and
+     * every set element of the ruleset (~4 ms per transaction with 10,000 leases), {@code list
+     * flowtables} reads tables and flowtables only.
+     */
+    private static final String MARKER_COMMAND = "list flowtables";
 
     private final NftRunner runner;
     private final String exe;

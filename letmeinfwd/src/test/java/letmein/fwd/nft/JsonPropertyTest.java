@@ -56,6 +56,16 @@ class JsonPropertyTest {
         assertThat(back.getNodeType()).isEqualTo(tree.getNodeType());
     }
 
+    /** The nft session takes one transaction per line: no value may ever produce a raw line break. */
+    @Property
+    void compactTextIsAlwaysOneLine(@ForAll("trees") JsonNode tree, @ForAll String anyText) {
+        ObjectNode o = F.objectNode();
+        o.set("tree", tree);
+        o.put("comment", anyText + "\n\r\u2028" + anyText);
+        String text = Json.text(o);
+        assertThat(text).doesNotContain("\n", "\r");
+    }
+
     @Property
     void garbageFailsOnlyWithIOException(@ForAll String text) {
         try {
