@@ -60,6 +60,8 @@ public final class NftShell implements Nft, AutoCloseable {
     private long lastUse;
     private Process retired;
     private long retiredAt;
+    /** Warnings of the current session already logged (bounded: at most 100 distinct texts). */
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
     /** The session a transaction is waiting on and its deadline, for {@link #watchdog()} (no lock). */
     private volatile Process waitingOn;
     private volatile long deadline;
@@ -97,20 +99,30 @@ public final class NftShell implements Nft, AutoCloseable {
             if (++transactionsInSession >= recycleAfter) {
                 end("recycled after " + recycleAfter + " transactions", false);
             }
-            StringBuilder error = new StringBuilder();
-            for (String line : said) {
-                if (line.contains("Error")) {
-                    error.append(error.length() == 0 ? "" : " ").append(line.trim());
-                } else if (!line.isBlank()) {
-                    log.warn("nft said: " + line.trim());
-                }
-            }
-            if (error.length() > 0) {
+            String error = errorsIn(said);
+            if (!error.isEmpty()) {
                 throw new NftException("nft rejected the transaction: " + error);
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * nft's error lines in {@code said}, joined; every other non-blank line is logged as a warning, each
+     * distinct text once per session (a warning nft repeats on every command must not flood the log).
+     */
+    private String errorsIn(List<String> said) {
+        StringBuilder error = new StringBuilder();
+        for (String line : said) {
+            String t = line.trim();
+            if (t.contains("Error")) {
+                error.append(error.length() == 0 ? "" : " ").append(t);
+            } else if (!t.isEmpty() && warned.size() < 100 && warned.add(t)) {
+                log.warn("nft said: " + t);
+            }
+        }
+        return error.toString();
     }
 
     @Override
@@ -204,13 +216,14 @@ public final class NftShell implements Nft, AutoCloseable {
         session = new Session(p, p.getOutputStream(), p.getInputStream());
         sessionsStarted++;
         transactionsInSession = 0;
+        warned.clear();
         lastUse = System.nanoTime();
         try {
             List<String> said = converse(MARKER_COMMAND + "\n", "the first command");
-            if (!said.isEmpty()) {
+            String error = errorsIn(said);
+            if (!error.isEmpty()) {
                 end("unexpected output", true);
-                return giveUp("'" + exe + " -j -i' printed " + String.join(" ", said).trim()
-                        + " before answering '" + MARKER_COMMAND + "'");
+                return giveUp("'" + exe + " -j -i' answered '" + MARKER_COMMAND + "' with " + error);
             }
         } catch (NftException e) {
             return giveUp(e.getMessage());

@@ -41,6 +41,7 @@ class NftShellIT {
     private Lab lab;
     private Path nftInLab;
     private Path hangingNft;
+    private Path warningNft;
     private final NftJson json = new NftJson(NAMES);
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private final Log log = Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
@@ -52,6 +53,10 @@ class NftShellIT {
         Path dir = lab.newDir();
         nftInLab = script(dir.resolve("nft-in-lab"), "exec ip netns exec " + lab.ns + " nft \"$@\"");
         // interactive mode hangs without a word (a stand-in for a broken nft); everything else is real nft
+        // interactive mode prints a warning line before every answer (as some nft versions do for some rulesets)
+        warningNft = script(dir.resolve("nft-warning"), "if [ \"$2\" = -i ]; then ip netns exec " + lab.ns
+                + " nft -j -i 2>&1 | while IFS= read -r l; do case $l in '{\"nftables\"'*) echo 'Warning: test warning';; esac;"
+                + " printf '%s\\n' \"$l\"; done; exit 0; fi\nexec ip netns exec " + lab.ns + " nft \"$@\"");
         hangingNft = script(dir.resolve("nft-hanging"), "if [ \"$2\" = -i ]; then exec sleep 1234; fi\n"
                 + "exec ip netns exec " + lab.ns + " nft \"$@\"");
     }
@@ -97,6 +102,20 @@ class NftShellIT {
             assertThat(lab.elements("letmein-v4")).containsKey("10.2.0.2 . tcp . 22");
             assertThat(shell.sessionPid()).as("same session after a refused transaction").isEqualTo(pid);
             assertThat(shell.givenUp()).isFalse();
+        }
+    }
+
+    @Test
+    void warningsAreLoggedOnceAndDoNotFailTransactions() throws Exception {
+        try (NftShell shell = shell(warningNft, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000)) {
+            for (int i = 1; i <= 20; i++) {
+                shell.apply(add("10.5.0." + i, 25));
+            }
+            assertThat(shell.givenUp()).isFalse();
+            assertThat(shell.sessionsStarted()).isEqualTo(1);
+            assertThat(lab.elements("letmein-v4").keySet()).filteredOn(k -> k.startsWith("10.5.0.")).hasSize(20);
+            String text = logged.toString(StandardCharsets.UTF_8);
+            assertThat(text.split("nft said: Warning: test warning", -1)).as("logged once per session").hasSize(2);
         }
     }
 
