@@ -120,6 +120,22 @@ class LeaseBookTest {
     }
 
     @Test
+    void leasesThatExpiredSinceTheLastSweepDoNotCountAndAreOpenedAfresh() throws Exception {
+        book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS); // 1 control + 2 (30 s)
+        book.install(U, SSH, ip("192.0.2.2")).get(5, TimeUnit.SECONDS); // 4 (600 s)
+        book.install(U, SSH, ip("192.0.2.3")).get(5, TimeUnit.SECONDS); // 5
+        book.install(U, SSH, ip("192.0.2.4")).get(5, TimeUnit.SECONDS); // 6 = max-nr-rules
+        time.nanos += Duration.ofSeconds(31).toNanos(); // BOTH expired in the kernel; no 1 s sweep ran
+        int before = nft.documents.size();
+        book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS); // its 2 expired elements do not count
+        assertThat(nft.documents.get(before)).as("an expired lease is opened, not refreshed")
+                .doesNotContain("\"delete\"");
+        time.nanos += Duration.ofSeconds(31).toNanos(); // expired again, still in the book
+        book.install(U, SSH, ip("192.0.2.5")).get(5, TimeUnit.SECONDS); // full only until expired ones are pruned
+        assertThat(book.count()).isEqualTo(5);
+    }
+
+    @Test
     void aFailedTransactionLeavesTheBookAsBefore() throws Exception {
         nft.failAll = true;
         assertThatThrownBy(() -> book.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS))
