@@ -3,6 +3,9 @@ package letmein.daemon;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
+
+import io.netty.channel.EventLoop;
 import letmein.proto.auth.Messages;
 import letmein.proto.config.ServerConfig;
 
@@ -24,6 +27,14 @@ public record SessionContext(ServerConfig config, Policy policy, Messages messag
 
     public boolean debug() {
         return config.general().debug();
+    }
+
+    /**
+     * Sends the session's request to letmeinfwd; its answer goes back into the session on the session's
+     * own event loop, and the resulting step to {@code apply} (the transport's step handler, TCP or UDP).
+     */
+    public void forward(Step.Forward step, Session session, EventLoop loop, Consumer<Step> apply) {
+        fwd.send(step.request()).thenAccept(r -> loop.execute(() -> apply.accept(session.onFwdResult(r))));
     }
 
     public Session newSession(InetSocketAddress peer, String transport, boolean answerRetransmittedOpening) {

@@ -64,8 +64,7 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
         } else if (step instanceof Step.Forward) {
             cancelTimer();
             ctx.channel().config().setAutoRead(false);
-            sc.fwd().send(((Step.Forward) step).request()).thenAccept(r ->
-                    ctx.channel().eventLoop().execute(() -> apply(session.onFwdResult(r))));
+            sc.forward((Step.Forward) step, session, ctx.channel().eventLoop(), this::apply);
         } else {
             end((Step.End) step);
         }

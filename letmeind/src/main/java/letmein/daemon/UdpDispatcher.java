@@ -148,8 +148,7 @@ final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPacket> {
                 drain();
             } else if (step instanceof Step.Forward) {
                 cancelTimer();
-                sc.fwd().send(((Step.Forward) step).request()).thenAccept(r ->
-                        ctx.channel().eventLoop().execute(() -> apply(session.onFwdResult(r))));
+                sc.forward((Step.Forward) step, session, ctx.channel().eventLoop(), this::apply);
             } else {
                 end((Step.End) step);
             }
