@@ -1,6 +1,6 @@
 package letmein.daemon;
 
-import static letmein.daemon.Fixtures.*;
+import static letmein.proto.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -49,6 +49,16 @@ public final class Addresses {
         return compressV6(c.getAddress());
     }
 
+    /**
+     * {@code address:port} for logs, with the canonical address in brackets when it is IPv6
+     * ({@code [2001:db8::1]:40000}), so the port cannot be mistaken for part of the address.
+     */
+    public static String withPort(InetAddress a, int port) {
+        InetAddress c = canonical(a);
+        String t = text(c);
+        return (c.getAddress().length == 16 ? "[" + t + "]" : t) + ":" + port;
+    }
+
     /** True for 0.0.0.0, 255.255.255.255, :: and ffff:…:ffff, which must never be opened. */
     public static boolean isUnspecifiedOrAllOnes(InetAddress a) {
         byte[] b = canonical(a).getAddress();

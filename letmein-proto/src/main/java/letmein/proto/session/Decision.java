@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.proto.session;
 
 import java.util.Optional;
 import letmein.proto.wire.Operation;

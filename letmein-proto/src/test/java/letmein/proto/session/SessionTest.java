@@ -1,6 +1,6 @@
-package letmein.daemon;
+package letmein.proto.session;
 
-import static letmein.daemon.Fixtures.*;
+import static letmein.proto.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
 
 /** The pure state machine: check order, binding, challenge freshness, outputs. */
 class SessionTest {
-    private final Messages messages = TestClient.MESSAGES;
+    private final Messages messages = MESSAGES;
 
     private Session session(ErrorPolicy p, boolean retransmit) throws Exception {
-        return new Session(Fixtures.config(p), new Policy(p), messages,
+        return new Session(config(p), new ReplyPolicy(p), messages,
                 new InetSocketAddress(InetAddress.getByName("::ffff:192.0.2.7"), 40000), "TCP", retransmit);
     }
 
     @Test
     void knockChallengeResponseForwardsCanonicalPeerAndChecksumThenComeIn() throws Exception {
         Session s = session(ErrorPolicy.BASIC_AUTH, false);
-        Step st = s.onMessage(TestClient.knock(KEY, USER, PORT42));
+        Step st = s.onMessage(knock(KEY, USER, PORT42));
         assertThat(st).isInstanceOf(Step.Send.class);
         Message ch = ((Step.Send) st).reply();
         assertThat(ch.operation()).isEqualTo(Operation.CHALLENGE);
@@ -36,7 +36,7 @@ class SessionTest {
         assertThat(ch.resource()).isEqualTo(PORT42);
         assertThat(s.phase()).isEqualTo(Session.Phase.AWAIT_RESPONSE);
 
-        st = s.onMessage(TestClient.response(KEY, ch));
+        st = s.onMessage(response(KEY, ch));
         assertThat(st).isInstanceOf(Step.Forward.class);
         FwdMessage.Request req = ((Step.Forward) st).request();
         assertThat(req).isInstanceOf(FwdMessage.Install.class);
@@ -58,8 +58,8 @@ class SessionTest {
     @Test
     void revokeBecomesFwdRevoke() throws Exception {
         Session s = session(ErrorPolicy.BASIC_AUTH, false);
-        Message ch = ((Step.Send) s.onMessage(TestClient.revoke(KEY, USER, JUMP))).reply();
-        Step st = s.onMessage(TestClient.response(KEY, ch));
+        Message ch = ((Step.Send) s.onMessage(revoke(KEY, USER, JUMP))).reply();
+        Step st = s.onMessage(response(KEY, ch));
         assertThat(((Step.Forward) st).request()).isInstanceOf(FwdMessage.Revoke.class);
         assertThat(((Step.End) s.onFwdResult(new FwdResult.Acked())).decision().logLine())
                 .contains("successfully revoked.");
@@ -67,7 +67,7 @@ class SessionTest {
 
     @Test
     void everySessionDrawsAFreshChallenge() throws Exception {
-        Message k = TestClient.knock(KEY, USER, PORT42);
+        Message k = knock(KEY, USER, PORT42);
         byte[] a = ((Step.Send) session(ErrorPolicy.ALWAYS, false).onMessage(k)).reply().auth();
         byte[] b = ((Step.Send) session(ErrorPolicy.ALWAYS, false).onMessage(k)).reply().auth();
         assertThat(a).hasSize(Authenticator.CHALLENGE_SIZE);
@@ -76,9 +76,9 @@ class SessionTest {
 
     @Test
     void responseFromAnotherSessionIsRejected() throws Exception {
-        Message k = TestClient.knock(KEY, USER, PORT42);
+        Message k = knock(KEY, USER, PORT42);
         Session first = session(ErrorPolicy.BASIC_AUTH, false);
-        Message oldResponse = TestClient.response(KEY, ((Step.Send) first.onMessage(k)).reply());
+        Message oldResponse = response(KEY, ((Step.Send) first.onMessage(k)).reply());
         Session replay = session(ErrorPolicy.BASIC_AUTH, false);
         replay.onMessage(k);
         Step.End end = (Step.End) replay.onMessage(oldResponse);
@@ -101,17 +101,17 @@ class SessionTest {
     void checkOrderUnknownUserBeforeMacBeforeResource() throws Exception {
         // unknown user AND unknown resource: the user check comes first (NotAuth → silent under basic-auth)
         Step.End e1 = (Step.End) session(ErrorPolicy.BASIC_AUTH, false)
-                .onMessage(TestClient.knock(KEY, UNKNOWN_USER, UNKNOWN_RESOURCE));
+                .onMessage(knock(KEY, UNKNOWN_USER, UNKNOWN_RESOURCE));
         assertThat(e1.decision().reason()).isEqualTo("Unknown user");
         assertThat(e1.reply()).isEmpty();
         // known user, bad MAC, unknown resource: the MAC check comes before the resource
         Step.End e2 = (Step.End) session(ErrorPolicy.BASIC_AUTH, false)
-                .onMessage(TestClient.knock(OTHER_KEY, USER, UNKNOWN_RESOURCE));
+                .onMessage(knock(OTHER_KEY, USER, UNKNOWN_RESOURCE));
         assertThat(e2.decision().reason()).isEqualTo("Knock: Authentication failed");
         assertThat(e2.reply()).isEmpty();
         // good MAC, unknown resource: BasicAuth → answered under basic-auth, with the session's ids
         Step.End e3 = (Step.End) session(ErrorPolicy.BASIC_AUTH, false)
-                .onMessage(TestClient.knock(KEY, USER, UNKNOWN_RESOURCE));
+                .onMessage(knock(KEY, USER, UNKNOWN_RESOURCE));
         assertThat(e3.decision().reason()).isEqualTo("Unknown resource");
         assertThat(e3.reply().orElseThrow().resource()).isEqualTo(UNKNOWN_RESOURCE);
         assertThat(e3.reply().orElseThrow().user()).isEqualTo(USER);
@@ -120,13 +120,13 @@ class SessionTest {
     @Test
     void usersRestrictionAndControlPortGuard() throws Exception {
         Step.End notAllowed = (Step.End) session(ErrorPolicy.FULL_AUTH, false)
-                .onMessage(TestClient.knock(KEY, USER, RESTRICTED));
+                .onMessage(knock(KEY, USER, RESTRICTED));
         assertThat(notAllowed.decision().reason()).contains("not allowed");
         assertThat(notAllowed.reply()).isEmpty();
-        assertThat(session(ErrorPolicy.BASIC_AUTH, false).onMessage(TestClient.knock(OTHER_KEY, OTHER_USER,
+        assertThat(session(ErrorPolicy.BASIC_AUTH, false).onMessage(knock(OTHER_KEY, OTHER_USER,
                 RESTRICTED))).isInstanceOf(Step.Send.class);
         Step.End control = (Step.End) session(ErrorPolicy.BASIC_AUTH, false)
-                .onMessage(TestClient.knock(KEY, USER, CONTROL));
+                .onMessage(knock(KEY, USER, CONTROL));
         assertThat(control.decision().reason()).startsWith("Incorrect configuration");
         assertThat(control.reply()).isPresent();
     }
@@ -134,13 +134,13 @@ class SessionTest {
     @Test
     void responseBoundToSessionIds() throws Exception {
         Session s = session(ErrorPolicy.BASIC_AUTH, false);
-        Message ch = ((Step.Send) s.onMessage(TestClient.knock(KEY, USER, PORT42))).reply();
+        Message ch = ((Step.Send) s.onMessage(knock(KEY, USER, PORT42))).reply();
         Step.End e = (Step.End) s.onMessage(messages.response(KEY, USER, JUMP, ch.auth()));
         assertThat(e.decision().reason()).startsWith("Response: resource mismatch");
         assertThat(e.reply().orElseThrow().resource()).isEqualTo(PORT42);
 
         Session s2 = session(ErrorPolicy.BASIC_AUTH, false);
-        Message ch2 = ((Step.Send) s2.onMessage(TestClient.knock(KEY, USER, PORT42))).reply();
+        Message ch2 = ((Step.Send) s2.onMessage(knock(KEY, USER, PORT42))).reply();
         Step.End e2 = (Step.End) s2.onMessage(messages.response(OTHER_KEY, OTHER_USER, PORT42, ch2.auth()));
         assertThat(e2.decision().reason()).startsWith("Response: user mismatch");
     }
@@ -149,8 +149,8 @@ class SessionTest {
     void fwdFailureIsAnsweredOnlyWherePolicyAllows() throws Exception {
         for (ErrorPolicy p : ErrorPolicy.values()) {
             Session s = session(p, false);
-            Message ch = ((Step.Send) s.onMessage(TestClient.knock(KEY, USER, PORT42))).reply();
-            s.onMessage(TestClient.response(KEY, ch));
+            Message ch = ((Step.Send) s.onMessage(knock(KEY, USER, PORT42))).reply();
+            s.onMessage(response(KEY, ch));
             Step.End e = (Step.End) s.onFwdResult(new FwdResult.Failed("The firewall rejected the request"));
             assertThat(e.reply()).as(p.toString()).isPresent();
             assertThat(e.decision().reason()).isEqualTo("letmeinfwd firewall: The firewall rejected the request");
@@ -159,13 +159,13 @@ class SessionTest {
 
     @Test
     void retransmittedKnockGetsSameChallengeOnlyWhenEnabledAndByteIdentical() throws Exception {
-        Message k = TestClient.knock(KEY, USER, PORT42);
+        Message k = knock(KEY, USER, PORT42);
         Session udp = session(ErrorPolicy.BASIC_AUTH, true);
         Message c1 = ((Step.Send) udp.onMessage(k)).reply();
         Message c2 = ((Step.Send) udp.onMessage(k)).reply();
         assertThat(encode(c2)).isEqualTo(encode(c1));
         // a new KNOCK (fresh salt) is not a retransmission: wrong operation for this step
-        Step.End e = (Step.End) udp.onMessage(TestClient.knock(KEY, USER, PORT42));
+        Step.End e = (Step.End) udp.onMessage(knock(KEY, USER, PORT42));
         assertThat(e.decision().reason()).startsWith("Invalid reply message operation KNOCK");
 
         Session tcp = session(ErrorPolicy.BASIC_AUTH, false);
@@ -188,7 +188,7 @@ class SessionTest {
         assertThat(quiet).startsWith("Client '192.0.2.7:40000/TCP' closed the connection without sending a message.")
                 .contains("result=closed", "reply=none").doesNotContain("ERROR", "reason=");
         Session s = session(ErrorPolicy.ALWAYS, false);
-        s.onMessage(TestClient.knock(KEY, USER, PORT42));
+        s.onMessage(knock(KEY, USER, PORT42));
         String midway = ((Step.End) s.onDisconnect()).decision().logLine();
         assertThat(midway).contains("ERROR: Disconnected.", "result=rejected", "user=12345678");
     }
@@ -196,8 +196,8 @@ class SessionTest {
     @Test
     void logLinesNeverContainKeyMaterial() throws Exception {
         Session s = session(ErrorPolicy.ALWAYS, false);
-        Message ch = ((Step.Send) s.onMessage(TestClient.knock(KEY, USER, PORT42))).reply();
-        Step.End e = (Step.End) s.onMessage(TestClient.response(OTHER_KEY, ch));
+        Message ch = ((Step.Send) s.onMessage(knock(KEY, USER, PORT42))).reply();
+        Step.End e = (Step.End) s.onMessage(response(OTHER_KEY, ch));
         String line = e.decision().logLine();
         assertThat(line.toUpperCase()).doesNotContain(KEY.toHex().toUpperCase().substring(0, 16));
         assertThat(line).contains("peer=192.0.2.7:40000/TCP", "user=12345678", "resource=87654321", "op=KNOCK",
@@ -209,7 +209,7 @@ class SessionTest {
         Session s = session(ErrorPolicy.ALWAYS, false);
         assertThatThrownBy(() -> s.onFwdResult(new FwdResult.Acked())).isInstanceOf(IllegalStateException.class);
         s.onTimeout();
-        assertThatThrownBy(() -> s.onMessage(TestClient.knock(KEY, USER, PORT42)))
+        assertThatThrownBy(() -> s.onMessage(knock(KEY, USER, PORT42)))
                 .isInstanceOf(IllegalStateException.class);
     }
 

@@ -1,4 +1,4 @@
-package letmein.proto.cli;
+package letmein.proto.daemon;
 
 import java.util.Locale;
 import java.util.Set;

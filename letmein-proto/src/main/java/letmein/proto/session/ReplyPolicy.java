@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.proto.session;
 
 import java.util.Objects;
 import letmein.proto.config.ErrorPolicy;
@@ -7,10 +7,10 @@ import letmein.proto.config.ErrorPolicy;
  * {@code control-error-policy} applied: whether a protocol error in a given authentication state is
  * answered with GOAWAY. Kept apart from the session so the stealth rule is stated in one place.
  */
-public final class Policy {
+public final class ReplyPolicy {
     private final ErrorPolicy errorPolicy;
 
-    public Policy(ErrorPolicy errorPolicy) {
+    public ReplyPolicy(ErrorPolicy errorPolicy) {
         this.errorPolicy = Objects.requireNonNull(errorPolicy);
     }
 

@@ -1,6 +1,6 @@
-package letmein.daemon;
+package letmein.proto.session;
 
-import static letmein.daemon.Fixtures.*;
+import static letmein.proto.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -27,7 +27,7 @@ class SessionPropertyTest {
 
     @Provide
     Arbitrary<byte[]> frame() {
-        byte[] valid = FrameCodec.encode(TestClient.knock(KEY, USER, PORT42));
+        byte[] valid = FrameCodec.encode(knock(KEY, USER, PORT42));
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofSize(Message.SIZE);
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.integers().between(0, Message.SIZE - 1),
                 Arbitraries.integers().between(1, 255)).as((i, x) -> {
@@ -36,8 +36,8 @@ class SessionPropertyTest {
                     return b;
                 });
         Arbitrary<byte[]> forged = Combinators.combine(Arbitraries.of(Operation.values()),
-                Arbitraries.of(USER, OTHER_USER, Fixtures.UNKNOWN_USER),
-                Arbitraries.of(PORT42, JUMP, RESTRICTED, CONTROL, Fixtures.UNKNOWN_RESOURCE),
+                Arbitraries.of(USER, OTHER_USER, SessionFixtures.UNKNOWN_USER),
+                Arbitraries.of(PORT42, JUMP, RESTRICTED, CONTROL, SessionFixtures.UNKNOWN_RESOURCE),
                 Arbitraries.bytes().array(byte[].class).ofSize(8),
                 Arbitraries.bytes().array(byte[].class).ofSize(32))
                 .as((op, u, r, salt, auth) -> FrameCodec.encode(new Message(op, u, r, salt, auth)));
@@ -47,7 +47,7 @@ class SessionPropertyTest {
     @Property
     void nothingGetsThroughWithoutTheKey(@ForAll("frames") List<byte[]> frames, @ForAll ErrorPolicy policy)
             throws Exception {
-        Session s = new Session(Fixtures.config(policy), new Policy(policy), TestClient.MESSAGES,
+        Session s = new Session(config(policy), new ReplyPolicy(policy), MESSAGES,
                 new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 1234), "UDP", true);
         for (byte[] f : frames) {
             if (!s.awaitsMessage()) {

@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.proto.session;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,8 +20,9 @@ import letmein.proto.wire.UserId;
 /**
  * The server side of one knock exchange (one TCP connection or one UDP peer address:port), as a pure
  * state machine: events in, {@link Step}s out, no I/O and no Netty. The check order is exactly
- * upstream's (upstream-behaviour §1.4); the {@link Policy} decides whether an error is answered.
- * Not thread-safe: a transport drives one session from one thread.
+ * upstream's (docs/PROTOCOL.md, "The server's checks"); the {@link ReplyPolicy} decides whether an error is answered.
+ * Not thread-safe: a transport drives one session from one thread. letmeind's transports drive it, and
+ * so do the test and training stand-ins of the other modules, so there is one server side of the exchange.
  */
 public final class Session {
     /** Where the exchange stands. */
@@ -37,7 +38,7 @@ public final class Session {
     }
 
     private final ServerConfig config;
-    private final Policy policy;
+    private final ReplyPolicy policy;
     private final Messages messages;
     private final InetAddress peerIp;
     private final String peerText;
@@ -55,17 +56,16 @@ public final class Session {
      *                                    letmeinfwd (canonical), never anything from a payload
      * @param transport                   "TCP" or "UDP", for logs
      * @param answerRetransmittedOpening  answer a byte-identical repeat of the opening message with the same
-     *                                    CHALLENGE (UDP packet-loss tolerance, spec README §2.7)
+     *                                    CHALLENGE (UDP packet-loss tolerance, docs/PROTOCOL.md)
      */
-    public Session(ServerConfig config, Policy policy, Messages messages, InetSocketAddress peer, String transport,
+    public Session(ServerConfig config, ReplyPolicy policy, Messages messages, InetSocketAddress peer, String transport,
             boolean answerRetransmittedOpening) {
         this.config = Objects.requireNonNull(config);
         this.policy = Objects.requireNonNull(policy);
         this.messages = Objects.requireNonNull(messages);
         this.peerIp = Addresses.canonical(peer.getAddress());
         this.peerIpText = Addresses.text(peerIp);
-        String hostPart = peerIp.getAddress().length == 16 ? "[" + peerIpText + "]" : peerIpText;
-        this.peerText = hostPart + ":" + peer.getPort() + "/" + transport;
+        this.peerText = Addresses.withPort(peerIp, peer.getPort()) + "/" + transport;
         this.answerRetransmittedOpening = answerRetransmittedOpening;
     }
 

@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.proto.session;
 
 /** How far a session has authenticated; the error policy decides per state whether errors are answered. */
 public enum AuthState {

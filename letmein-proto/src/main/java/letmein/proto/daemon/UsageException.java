@@ -1,4 +1,4 @@
-package letmein.proto.cli;
+package letmein.proto.daemon;
 
 /** A wrong command line: the programs print it with their usage text and exit with status 2. */
 public final class UsageException extends Exception {
