@@ -3,6 +3,7 @@ package letmein.daemon;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import letmein.proto.daemon.RunPaths;
 
 /**
  * Command-line settings of letmeind that are not in the config file.
@@ -13,7 +14,9 @@ import java.util.Objects;
  * @param fwdTimeout   letmeinfwd send and receive timeout each
  */
 public record DaemonOptions(Path rundir, int maxSessions, int maxPerSource, Duration fwdTimeout) {
+    /** {@code -n} when not given (upstream's default). */
     public static final int DEFAULT_MAX_SESSIONS = 64;
+    /** {@code -N} when not given (upstream's default). */
     public static final int DEFAULT_MAX_PER_SOURCE = 8;
 
     public DaemonOptions {
@@ -33,10 +36,10 @@ public record DaemonOptions(Path rundir, int maxSessions, int maxPerSource, Dura
     }
 
     public Path fwdSocket() {
-        return rundir.resolve("letmeinfwd").resolve("letmeinfwd.sock");
+        return new RunPaths(rundir).fwdSocket();
     }
 
     public Path pidFile() {
-        return rundir.resolve("letmeind").resolve("letmeind.pid");
+        return new RunPaths(rundir).daemonPidFile();
     }
 }

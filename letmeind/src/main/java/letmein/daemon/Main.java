@@ -4,26 +4,33 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Callable;
+import letmein.daemon.fwd.FwdClient;
+import letmein.daemon.systemd.ActivatedSockets;
+import letmein.daemon.systemd.NettyNotifyTransport;
+import letmein.daemon.transport.ControlServer;
+import letmein.daemon.transport.Listen;
 import letmein.proto.auth.SecureRandomness;
 import letmein.proto.config.ConfigException;
 import letmein.proto.config.Configs;
-import letmein.proto.cli.ArgScanner;
-import letmein.proto.cli.UsageException;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
+import letmein.proto.daemon.DaemonCommandLine;
+import letmein.proto.daemon.DaemonLog;
+import letmein.proto.daemon.PidFile;
+import letmein.proto.daemon.StartupException;
+import letmein.proto.daemon.SystemdNotify;
+import letmein.proto.daemon.Version;
 import sun.misc.Signal;
 
 /**
  * letmeind: the unprivileged, internet-facing daemon. Parses the command line, loads the config,
- * opens (or adopts) the control sockets, writes the pid file and serves until SIGTERM.
+ * opens (or adopts) the control sockets ({@link ControlServer}), writes the pid file and serves until
+ * SIGTERM. The path of one knock from here on is in docs/ARCHITECTURE.md.
  */
-public final class Main implements Callable<Integer> {
-    static final String VERSION = "12.5.0";
-    /** The command line is parsed by hand: picocli's reflection alone cost ~3 MiB of idle memory. */
+public final class Main {
     static final String USAGE = String.join("\n",
             "Usage: letmeind [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [-N N] [--check-config] [--seccomp MODE]",
             "                [-v] [-h]",
@@ -31,33 +38,19 @@ public final class Main implements Callable<Integer> {
             "  -c, --config FILE              Server config file (letmeind.conf).",
             "      --rundir DIR               Runtime directory (default: /run).",
             "      --no-systemd               Do not use systemd socket activation or notification.",
-            "  -n, --num-connections N        Maximum concurrent sessions (default: 64).",
+            "  -n, --num-connections N        Maximum concurrent sessions (default: " + DaemonOptions.DEFAULT_MAX_SESSIONS
+                    + ").",
             "  -N, --num-ip-connections N     Maximum concurrent sessions per source (IPv4 address or IPv6 /56;",
-            "                                 default: 8; at most -n).",
+            "                                 default: " + DaemonOptions.DEFAULT_MAX_PER_SOURCE + "; at most -n).",
             "      --check-config             Validate the config file and exit (0 valid, 1 invalid).",
             "      --seccomp MODE             off|log|kill: accepted for compatibility; a JVM cannot install",
             "                                 seccomp lists (the systemd unit filters system calls instead).",
             "  -v, --version                  Print the version and exit.",
             "  -h, --help                     Show this help and exit.");
 
-    Path config;
-
-    Path rundir = Path.of("/run");
-
-    boolean noSystemd;
-
-    int numConnections = 64;
-
-    int numIpConnections = 8;
-
-    boolean checkConfig;
-
-    /** {@code --seccomp MODE}, null when not given. */
-    SeccompMode seccomp;
-
-
     private final PrintStream out;
     private final PrintStream err;
+    private int numIpConnections = DaemonOptions.DEFAULT_MAX_PER_SOURCE;
 
     Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -65,72 +58,32 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Main main = new Main(System.out, System.err);
-        int rc = main.parse(args);
-        if (rc < 0) {
-            try {
-                rc = main.call();
-            } catch (RuntimeException e) {
-                System.err.println("letmeind: " + e.getMessage());
-                rc = 1;
-            }
+        int rc;
+        try {
+            rc = new Main(System.out, System.err).run(args);
+        } catch (RuntimeException e) {
+            System.err.println("letmeind: " + e.getMessage());
+            rc = 1;
         }
         System.exit(rc);
     }
 
-    /**
-     * Parses {@code args} into the fields. Returns -1 to run the daemon, or the exit code when the command
-     * line was answered (help, version: 0) or wrong (2).
-     */
-    int parse(String[] args) {
-        try {
-            ArgScanner s = new ArgScanner(args, Set.of("-c", "-n", "-N"));
-            while (s.hasNext()) {
-                switch (s.next()) {
-                    case "-h", "--help" -> {
-                        s.noValue();
-                        out.println(USAGE);
-                        return 0;
+    /** Runs the command line to its exit code. */
+    int run(String[] args) {
+        DaemonCommandLine cli = new DaemonCommandLine("letmeind", USAGE, DaemonOptions.DEFAULT_MAX_SESSIONS,
+                Set.of("-N"), (name, s) -> {
+                    if (name.equals("-N") || name.equals("--num-ip-connections")) {
+                        numIpConnections = s.positiveNumber();
+                        return true;
                     }
-                    case "-v", "--version" -> {
-                        s.noValue();
-                        out.println("letmeind version " + VERSION);
-                        return 0;
-                    }
-                    case "-c", "--config" -> config = Path.of(s.value());
-                    case "--rundir" -> rundir = Path.of(s.value());
-                    case "--no-systemd" -> {
-                        s.noValue();
-                        noSystemd = true;
-                    }
-                    case "-n", "--num-connections" -> numConnections = s.positiveNumber();
-                    case "-N", "--num-ip-connections" -> numIpConnections = s.positiveNumber();
-                    case "--check-config" -> {
-                        s.noValue();
-                        checkConfig = true;
-                    }
-                    case "--seccomp" -> seccomp = s.seccompMode();
-                    default -> throw s.unknown();
-                }
-            }
-            return -1;
-        } catch (UsageException e) {
-            err.println("letmeind: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
-        } catch (java.nio.file.InvalidPathException e) {
-            err.println("letmeind: invalid path: " + e.getMessage());
-            return 2;
+                    return false;
+                });
+        DaemonCommandLine.Parsed parsed = cli.parse(args, out, err);
+        if (parsed instanceof DaemonCommandLine.Parsed.Exit exit) {
+            return exit.code();
         }
-    }
-
-    @Override
-    public Integer call() {
-        if (numConnections < 1 || numIpConnections < 1) {
-            err.println("letmeind: -n and -N must be at least 1");
-            return 2;
-        }
-        Path file = config != null ? config : Configs.defaultPath(Configs.SERVER_SEARCH_PATH);
+        DaemonCommandLine.Common opts = ((DaemonCommandLine.Parsed.Run) parsed).options();
+        Path file = opts.configFile();
         for (String w : Configs.permissionWarnings(file, true)) {
             err.println("letmeind: " + w);
         }
@@ -141,36 +94,36 @@ public final class Main implements Callable<Integer> {
             err.println("letmeind: " + e.getMessage());
             return 1;
         }
-        if (checkConfig) {
+        if (opts.checkConfig()) {
             out.println("letmeind: " + file + ": configuration OK (" + cfg.keys().size() + " keys, "
                     + cfg.resources().size() + " resources, control port " + cfg.general().port() + ")");
             return 0;
         }
-        return serve(cfg);
+        return serve(cfg, opts);
     }
 
-    private int serve(ServerConfig cfg) {
-        DecisionLog log = DecisionLog.stdout();
-        if ((seccomp != null && seccomp != SeccompMode.OFF) || cfg.general().seccomp() != SeccompMode.OFF) {
+    private int serve(ServerConfig cfg, DaemonCommandLine.Common cli) {
+        DaemonLog log = DaemonLog.to(System.out, cfg.general().debug());
+        if (cli.seccomp().orElse(SeccompMode.OFF) != SeccompMode.OFF || cfg.general().seccomp() != SeccompMode.OFF) {
             err.println("letmeind: seccomp requested, but a JVM cannot install upstream's per-process syscall "
                     + "allow-list (JIT and GC threads need more); the shipped systemd unit applies "
                     + "SystemCallFilter= instead (see SECURITY.md). Continuing without in-process seccomp.");
         }
         warnIfRoot();
-        DaemonOptions opts = new DaemonOptions(rundir, numConnections, numIpConnections, FwdClient.DEFAULT_TIMEOUT);
+        DaemonOptions opts = new DaemonOptions(cli.rundir(), cli.numConnections(), numIpConnections,
+                FwdClient.DEFAULT_TIMEOUT);
         long pid = ProcessHandle.current().pid();
-        Listen listen;
-        SystemdNotifier notifier = new SystemdNotifier(
-                noSystemd ? Optional.empty() : Optional.ofNullable(System.getenv("NOTIFY_SOCKET")), log);
-        Server server = new Server(cfg, opts, log, new SecureRandomness());
+        SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv(), cli.noSystemd(),
+                new NettyNotifyTransport(), log, "letmeind");
+        ControlServer server = new ControlServer(cfg, opts, log, new SecureRandomness());
         PidFile pidFile = new PidFile(opts.pidFile());
         CountDownLatch stop = new CountDownLatch(1);
         int[] exitCode = {0};
         try {
-            Optional<Listen.Inherited> inherited = noSystemd ? Optional.empty()
-                    : new SystemdSockets(Path.of("/proc")).fromEnvironment(System.getenv(), pid);
+            Optional<Listen.Inherited> inherited = cli.noSystemd() ? Optional.empty()
+                    : new ActivatedSockets(Path.of("/proc")).fromEnvironment(System.getenv(), pid);
             int port = cfg.general().port().port();
-            listen = inherited.isPresent() ? inherited.get()
+            Listen listen = inherited.isPresent() ? inherited.get()
                     : new Listen.Bind(InetAddress.getByName("::"), port, port);
             Signal.handle(new Signal("TERM"), s -> stop.countDown());
             Signal.handle(new Signal("INT"), s -> {
@@ -178,10 +131,10 @@ public final class Main implements Callable<Integer> {
                 exitCode[0] = 1;
                 stop.countDown();
             });
-            Signal.handle(new Signal("HUP"), s -> log.line("Reloading is not supported. Please restart letmeind instead."));
+            Signal.handle(new Signal("HUP"), s -> log.warn("Reloading is not supported. Please restart letmeind instead."));
             server.start(listen);
             pidFile.write(pid);
-            log.line("letmeind " + VERSION + ": serving control port " + cfg.general().port()
+            log.info("letmeind " + Version.text() + ": serving control port " + cfg.general().port()
                     + " tcp=" + server.tcpAddress().map(Object::toString).orElse("-")
                     + " udp=" + server.udpAddress().map(Object::toString).orElse("-")
                     + " sockets=" + (inherited.isPresent() ? "systemd" : "bound")
@@ -190,15 +143,12 @@ public final class Main implements Callable<Integer> {
                     + " control-timeout=" + cfg.general().controlTimeout().toMillis() + "ms"
                     + " max-sessions=" + opts.maxSessions() + " max-per-source=" + opts.effectivePerSource()
                     + " fwd=" + opts.fwdSocket());
-            notifier.notify("READY=1");
+            notify.ready();
             stop.await();
-            notifier.notify("STOPPING=1");
-            log.line("letmeind: shutting down");
+            notify.stopping();
+            log.info("letmeind: shutting down");
             return exitCode[0];
-        } catch (StartupException e) {
-            err.println("letmeind: " + e.getMessage());
-            return 1;
-        } catch (java.net.UnknownHostException e) {
+        } catch (StartupException | java.net.UnknownHostException e) {
             err.println("letmeind: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {

@@ -5,10 +5,15 @@ import java.time.Duration;
 import java.util.Optional;
 import letmein.proto.auth.SecureRandomness;
 import letmein.proto.config.ErrorPolicy;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /**
- * Test-only entry point for {@link SystemdIT}: the production socket-activation path (SystemdSockets →
- * Server.start(Inherited) → SystemdNotifier) with a config built from records, so it does not depend on
+ * Test-only entry point for {@link SystemdIT}: the production socket-activation path (ActivatedSockets →
+ * ControlServer.start(Inherited) → SystemdNotify) with a config built from records, so it does not depend on
  * the config parser. Args: RUNDIR tcp|udp|both. Runs until stdin closes.
  */
 public final class ActivatedMain {
@@ -18,22 +23,19 @@ public final class ActivatedMain {
     public static void main(String[] args) throws Exception {
         boolean tcp = !args[1].equals("udp");
         boolean udp = !args[1].equals("tcp");
-        DecisionLog log = line -> {
-            System.out.println(line);
-            System.out.flush();
-        };
-        Server server = new Server(Fixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(5), tcp, udp),
+        DaemonLog log = DaemonLog.to(System.out, false);
+        ControlServer server = new ControlServer(SessionFixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(5), tcp, udp),
                 new DaemonOptions(Path.of(args[0]), 64, 8, Duration.ofSeconds(2)), log, new SecureRandomness());
         try {
-            Optional<Listen.Inherited> in = new SystemdSockets(Path.of("/proc"))
+            Optional<Listen.Inherited> in = new ActivatedSockets(Path.of("/proc"))
                     .fromEnvironment(System.getenv(), ProcessHandle.current().pid());
             if (in.isEmpty()) {
                 System.out.println("NOT-ACTIVATED");
                 System.exit(3);
             }
             server.start(in.get());
-            boolean notified = new SystemdNotifier(Optional.ofNullable(System.getenv("NOTIFY_SOCKET")), log)
-                    .notify("READY=1");
+            boolean notified = SystemdNotify.fromEnvironment(System.getenv(), false, new NettyNotifyTransport(), log,
+                    "letmeind").ready();
             System.out.println("STARTED tcp=" + server.tcpAddress().map(Object::toString).orElse("-") + " udp="
                     + server.udpAddress().map(Object::toString).orElse("-") + " notified=" + notified);
             System.out.flush();

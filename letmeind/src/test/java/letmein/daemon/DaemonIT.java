@@ -22,6 +22,11 @@ import letmein.proto.wire.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /**
  * letmeind over loopback (TCP and UDP, IPv4 and IPv6) against the letmeinfwd stand-in: happy paths,
@@ -78,7 +83,7 @@ class DaemonIT {
 
     @Test
     void knockAndRevokeOverTcpAndUdpFromIpv4AndIpv6() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.BASIC_AUTH))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH))) {
             int expectedRequests = 0;
             for (boolean udp : new boolean[] {false, true}) {
                 for (InetAddress to : List.of(Harness.V4, Harness.V6)) {
@@ -120,7 +125,7 @@ class DaemonIT {
 
     @Test
     void capturedKnockAndResponseCannotBeReplayed() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.BASIC_AUTH))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH))) {
             Message knock = TestClient.knock(KEY, USER, PORT42);
             Message response;
             try (TestClient.Tcp c = h.tcp(Harness.V4)) {
@@ -186,7 +191,7 @@ class DaemonIT {
         Optional<Message> run(Conn c, boolean expectReply) throws Exception {
             switch (this) {
                 case UNKNOWN_USER:
-                    c.send(TestClient.knock(KEY, Fixtures.UNKNOWN_USER, PORT42));
+                    c.send(TestClient.knock(KEY, SessionFixtures.UNKNOWN_USER, PORT42));
                     return c.receive(expectReply);
                 case BAD_KNOCK_MAC:
                     c.send(TestClient.knock(OTHER_KEY, USER, PORT42));
@@ -195,7 +200,7 @@ class DaemonIT {
                     c.send(TestClient.MESSAGES.response(KEY, USER, PORT42, new byte[32]));
                     return c.receive(expectReply);
                 case UNKNOWN_RESOURCE:
-                    c.send(TestClient.knock(KEY, USER, Fixtures.UNKNOWN_RESOURCE));
+                    c.send(TestClient.knock(KEY, USER, SessionFixtures.UNKNOWN_RESOURCE));
                     return c.receive(expectReply);
                 case USER_NOT_ALLOWED:
                     c.send(TestClient.knock(KEY, USER, RESTRICTED));
@@ -244,7 +249,7 @@ class DaemonIT {
 
     private void matrix(ErrorPolicy policy, boolean udp) throws Exception {
         List<String> failures = new ArrayList<>();
-        try (Harness h = new Harness(Fixtures.config(policy), 64, 8, Duration.ofSeconds(1))) {
+        try (Harness h = new Harness(SessionFixtures.config(policy), 64, 8, Duration.ofSeconds(1))) {
             for (Case c : Case.values()) {
                 h.fwd.mode(c == Case.FWD_NACK ? FwdStandIn.Mode.NACK
                         : c == Case.FWD_TIMEOUT ? FwdStandIn.Mode.SILENT : FwdStandIn.Mode.ACK);
@@ -275,7 +280,7 @@ class DaemonIT {
                 }
                 if (reply.isPresent() && c.state != AuthState.NOT_AUTH
                         && !(reply.get().user().equals(USER) && reply.get().resource().equals(
-                        c == Case.UNKNOWN_RESOURCE ? Fixtures.UNKNOWN_RESOURCE : c == Case.USER_NOT_ALLOWED ? RESTRICTED
+                        c == Case.UNKNOWN_RESOURCE ? SessionFixtures.UNKNOWN_RESOURCE : c == Case.USER_NOT_ALLOWED ? RESTRICTED
                                 : c == Case.CONTROL_PORT_RESOURCE ? CONTROL : PORT42))) {
                     failures.add(what + ": GOAWAY must carry the session's ids, got " + reply.get());
                 }
@@ -314,7 +319,7 @@ class DaemonIT {
             rnd.nextBytes(r);
             frames.add(r);
         }
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.ALWAYS))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.ALWAYS))) {
             for (byte[] f : frames) {
                 try (TestClient.Tcp c = h.tcp(Harness.V4)) {
                     c.sendRaw(f);
@@ -355,7 +360,7 @@ class DaemonIT {
 
     @Test
     void stalledClientsAreDroppedAfterControlTimeoutAndTheirPermitsReturned() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.ALWAYS, Duration.ofMillis(800), true, true),
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.ALWAYS, Duration.ofMillis(800), true, true),
                 2, 2, Duration.ofSeconds(2))) {
             try (TestClient.Tcp silent = new TestClient.Tcp(Harness.V4, h.tcpPort(), null, 5000);
                  TestClient.Tcp stalled = new TestClient.Tcp(Harness.V4, h.tcpPort(), null, 5000)) {
@@ -396,7 +401,7 @@ class DaemonIT {
     @Test
     void perSourceAndGlobalLimitsOverTcp() throws Exception {
         InetAddress v4b = InetAddress.getByName("127.0.0.2");
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), true, false),
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), true, false),
                 3, 2, Duration.ofSeconds(2))) {
             TestClient.Tcp c1 = h.tcp(Harness.V4);
             TestClient.Tcp c2 = h.tcp(Harness.V4);
@@ -430,7 +435,7 @@ class DaemonIT {
         // ::1 and ::2 are in the same /56; only loopback ::1 is routable here, so check via the limiter key
         assertThat(SourceLimiter.keyOf(InetAddress.getByName("::1")))
                 .isEqualTo(SourceLimiter.keyOf(InetAddress.getByName("::ff")));
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), false, true),
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), false, true),
                 8, 1, Duration.ofSeconds(2))) {
             try (TestClient.Udp a = h.udp(Harness.V6, 1000); TestClient.Udp b = h.udp(Harness.V6, 400)) {
                 a.send(TestClient.knock(KEY, USER, PORT42));
@@ -444,7 +449,7 @@ class DaemonIT {
 
     @Test
     void udpSessionCapDropsNewPeersSilently() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.ALWAYS, Duration.ofSeconds(10), false, true),
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.ALWAYS, Duration.ofSeconds(10), false, true),
                 3, 3, Duration.ofSeconds(2))) {
             List<TestClient.Udp> peers = new ArrayList<>();
             try {
@@ -475,7 +480,7 @@ class DaemonIT {
 
     @Test
     void fifthQueuedDatagramDestroysTheUdpSession() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.ALWAYS, Duration.ofSeconds(10), false, true))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.ALWAYS, Duration.ofSeconds(10), false, true))) {
             h.fwd.holdThenAck();
             try (TestClient.Udp u = h.udp(Harness.V4, 2000)) {
                 Message knock = TestClient.knock(KEY, USER, PORT42);
@@ -505,7 +510,7 @@ class DaemonIT {
 
     @Test
     void retransmittedKnockGetsTheIdenticalChallenge() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.BASIC_AUTH))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH))) {
             try (TestClient.Udp u = h.udp(Harness.V4, 2000)) {
                 Message knock = TestClient.knock(KEY, USER, PORT42);
                 u.send(knock);

@@ -14,6 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import letmein.proto.fwd.FwdCodec;
 import letmein.proto.fwd.FwdMessage;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /**
  * A stand-in for letmeinfwd on {@code <rundir>/letmeinfwd/letmeinfwd.sock}: it records each request and

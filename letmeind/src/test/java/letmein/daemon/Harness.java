@@ -11,12 +11,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import letmein.proto.auth.SecureRandomness;
 import letmein.proto.config.ServerConfig;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /** An in-process letmeind on ephemeral ports of {@code [::]}, a temp rundir and the letmeinfwd stand-in. */
 final class Harness implements AutoCloseable {
     final Path rundir;
     final FwdStandIn fwd;
-    final Server server;
+    final ControlServer server;
     final List<String> log = new CopyOnWriteArrayList<>();
     static final InetAddress V4;
     static final InetAddress V6;
@@ -33,7 +38,7 @@ final class Harness implements AutoCloseable {
     Harness(ServerConfig cfg, int maxSessions, int maxPerSource, Duration fwdTimeout) throws Exception {
         rundir = Files.createTempDirectory("lmd-it-");
         fwd = new FwdStandIn(rundir);
-        server = new Server(cfg, new DaemonOptions(rundir, maxSessions, maxPerSource, fwdTimeout), log::add,
+        server = new ControlServer(cfg, new DaemonOptions(rundir, maxSessions, maxPerSource, fwdTimeout), Harness.recording(log),
                 new SecureRandomness());
         try {
             server.start(new Listen.Bind(InetAddress.getByName("::"), 0, 0));
@@ -41,6 +46,31 @@ final class Harness implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** A log that keeps each line's text (the level word the daemon writes before it is left out). */
+    static DaemonLog recording(List<String> lines) {
+        return new DaemonLog() {
+            @Override
+            public void info(String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void warn(String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void debug(java.util.function.Supplier<String> line) {
+                lines.add(line.get());
+            }
+
+            @Override
+            public boolean debugEnabled() {
+                return true;
+            }
+        };
     }
 
     Harness(ServerConfig cfg) throws Exception {
@@ -78,5 +108,15 @@ final class Harness implements AutoCloseable {
         try (Stream<Path> s = Files.walk(rundir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** A daemon log line's text: the {@code INFO}, {@code WARN} or {@code DEBUG} word before it removed. */
+    static String withoutLevel(String line) {
+        for (String level : new String[] {"INFO ", "WARN ", "DEBUG "}) {
+            if (line.startsWith(level)) {
+                return line.substring(level.length());
+            }
+        }
+        return line;
     }
 }

@@ -12,6 +12,11 @@ import letmein.proto.config.ErrorPolicy;
 import letmein.proto.wire.Message;
 import letmein.proto.wire.Operation;
 import org.junit.jupiter.api.Test;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /**
  * Measures full knock latency on loopback (KNOCK → CHALLENGE → RESPONSE → letmeinfwd stand-in ACK →
@@ -24,7 +29,7 @@ class LatencyIT {
 
     @Test
     void handshakeLatencyOnLoopback() throws Exception {
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.BASIC_AUTH))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH))) {
             String tcp = measure(h, false);
             String udp = measure(h, true);
             String report = "loopback full knock, " + RUNS + " runs after " + WARMUP + " warm-up, in-process "

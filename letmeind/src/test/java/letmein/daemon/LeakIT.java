@@ -15,6 +15,11 @@ import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
 import letmein.proto.wire.Operation;
 import org.junit.jupiter.api.Test;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /**
  * A burst of 10,000 invalid datagrams against the real Netty server leaves no sessions, no limiter
@@ -35,7 +40,7 @@ class LeakIT {
         InetSocketAddress to = new InetSocketAddress(Harness.V4, h.udpPort());
         byte[] badMagic = FrameCodec.encode(TestClient.knock(KEY, USER, PORT42));
         badMagic[1] ^= 0x40;
-        byte[] unknownUser = FrameCodec.encode(TestClient.knock(KEY, Fixtures.UNKNOWN_USER, PORT42));
+        byte[] unknownUser = FrameCodec.encode(TestClient.knock(KEY, SessionFixtures.UNKNOWN_USER, PORT42));
         byte[] badMac = FrameCodec.encode(TestClient.knock(OTHER_KEY, USER, PORT42));
         byte[] wrongOp = FrameCodec.encode(TestClient.MESSAGES.comeIn(USER, PORT42));
         for (int i = 0; i < count; i++) {
@@ -75,7 +80,7 @@ class LeakIT {
     @Test
     void tenThousandInvalidDatagramsLeaveHeapFlat() throws Exception {
         Random rnd = new Random(7);
-        try (Harness h = new Harness(Fixtures.config(ErrorPolicy.ALWAYS))) {
+        try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.ALWAYS))) {
             List<DatagramSocket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 100; i++) {

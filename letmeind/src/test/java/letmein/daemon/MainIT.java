@@ -23,6 +23,11 @@ import letmein.proto.wire.Operation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /** The real program through {@code bin/letmeind}: CLI, config, pid file, signals, a knock. */
 class MainIT {
@@ -101,7 +106,7 @@ class MainIT {
         assertThat(p.exitValue()).isEqualTo(1);
 
         p = run("-v");
-        assertThat(output(p)).contains("letmeind version 12.5.0");
+        assertThat(output(p)).contains("letmeind version " + Version.text());
         assertThat(p.exitValue()).isZero();
 
         p = run("--no-such-option");
@@ -133,7 +138,7 @@ class MainIT {
             });
             reader.setDaemon(true);
             reader.start();
-            awaitLine(lines, "letmeind 12.5.0: serving control port " + port);
+            awaitLine(lines, "letmeind " + Version.text() + ": serving control port " + port);
             Path pid = rundir.resolve("letmeind/letmeind.pid");
             assertThat(Files.readString(pid)).isEqualTo(p.pid() + "\n");
 
@@ -150,7 +155,7 @@ class MainIT {
             assertThat(pid).doesNotExist();
             List<String> all = new ArrayList<>(lines);
             assertThat(all).anyMatch(l -> l.contains("seccomp requested") && l.contains("SystemCallFilter="));
-            assertThat(all).anyMatch(l -> l.startsWith("[127.0.0.1]: Resource 87654321 successfully knocked."));
+            assertThat(all).anyMatch(l -> Harness.withoutLevel(l).startsWith("[127.0.0.1]: Resource 87654321 successfully knocked."));
         }
     }
 
@@ -193,12 +198,13 @@ class MainIT {
                 continue;
             }
             seen.add(l);
-            if (l.startsWith(prefix)) {
+            if (Harness.withoutLevel(l).startsWith(prefix)) {
                 lines.addAll(seen); // keep everything for later assertions
                 return;
             }
         }
         throw new AssertionError("no line starting with '" + prefix + "'; saw " + seen);
     }
+
 
 }

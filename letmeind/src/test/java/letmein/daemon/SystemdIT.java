@@ -28,6 +28,11 @@ import java.util.stream.Stream;
 import letmein.proto.wire.Message;
 import letmein.proto.wire.Operation;
 import org.junit.jupiter.api.Test;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
 /**
  * Socket activation for real: sockets are passed as fds 3.. with LISTEN_FDS/LISTEN_PID to a JVM running
@@ -79,8 +84,8 @@ class SystemdIT {
         String line;
         while ((line = r.readLine()) != null) {
             seen.append(line).append('\n');
-            if (line.startsWith(prefix)) {
-                return line;
+            if (Harness.withoutLevel(line).startsWith(prefix)) {
+                return Harness.withoutLevel(line);
             }
         }
         throw new AssertionError("no line starting with '" + prefix + "'; output was:\n" + seen);
@@ -138,7 +143,7 @@ class SystemdIT {
         try {
             p = startPython(List.of("tcp:127.0.0.1:0"), rundir, "both", null);
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(awaitLine(out, "letmeind: WARNING: the config enables UDP")).contains("ListenDatagram=");
+            assertThat(awaitLine(out, "letmeind: the config enables UDP")).contains("ListenDatagram=");
             assertThat(awaitLine(out, "STARTED")).contains("udp=-").doesNotContain("tcp=-");
         } finally {
             stop(p);
@@ -205,4 +210,5 @@ class SystemdIT {
             s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
         }
     }
+
 }

@@ -18,10 +18,18 @@ import letmein.proto.wire.Operation;
 import letmein.proto.wire.ProtocolException;
 import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
+import letmein.daemon.policy.*;
+import letmein.daemon.systemd.*;
+import letmein.daemon.transport.*;
+import letmein.proto.daemon.*;
+import letmein.proto.session.*;
 
-/** A minimal knock client over plain sockets, built from letmein-proto (no Netty). */
+/**
+ * Raw sockets toward the daemon under test: sends any bytes, frame by frame, so tests can play a
+ * hostile or broken peer step by step; the messages themselves come from {@link SessionFixtures}.
+ */
 final class TestClient {
-    static final Messages MESSAGES = new Messages(new SecureRandomness());
+    static final Messages MESSAGES = SessionFixtures.MESSAGES;
 
     private TestClient() {
     }
@@ -127,14 +135,14 @@ final class TestClient {
     }
 
     static Message knock(Key key, UserId user, ResourceId res) {
-        return MESSAGES.opening(Operation.KNOCK, key, user, res);
+        return SessionFixtures.knock(key, user, res);
     }
 
     static Message revoke(Key key, UserId user, ResourceId res) {
-        return MESSAGES.opening(Operation.REVOKE, key, user, res);
+        return SessionFixtures.revoke(key, user, res);
     }
 
     static Message response(Key key, Message challenge) {
-        return MESSAGES.response(key, challenge);
+        return SessionFixtures.response(key, challenge);
     }
 }

@@ -26,6 +26,11 @@ public record Decision(String peer, String peerIp, Optional<UserId> user, Option
      */
     public static final String CLOSED_WITHOUT_MESSAGE = "Closed the connection without sending a message";
 
+    /** The same decision with no reply sent (the transport could not send it). */
+    public Decision withoutReply() {
+        return new Decision(peer, peerIp, user, resource, operation, success, reason, false);
+    }
+
     /** True for {@link #CLOSED_WITHOUT_MESSAGE}. */
     public boolean closedWithoutMessage() {
         return !success && operation.isEmpty() && CLOSED_WITHOUT_MESSAGE.equals(reason);

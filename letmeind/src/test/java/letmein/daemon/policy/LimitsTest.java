@@ -1,13 +1,12 @@
-package letmein.daemon;
+package letmein.daemon.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
-import letmein.proto.config.ErrorPolicy;
 import org.junit.jupiter.api.Test;
 
-/** SourceLimiter keys, Admission accounting and the error Policy table. */
+/** SourceLimiter keys and Admission accounting. */
 class LimitsTest {
     private static InetAddress ip(String s) throws Exception {
         return InetAddress.getByName(s);
@@ -66,23 +65,7 @@ class LimitsTest {
         a.tryAdmit(ip("192.0.2.1"));
         a.tryAdmit(ip("192.0.2.1"));
         assertThat(a.tryAdmit(ip("192.0.2.1"))).isEqualTo(Admission.Refusal.TOO_MANY_FROM_SOURCE);
-        assertThat(new DaemonOptions(java.nio.file.Path.of("/run"), 4, 8, java.time.Duration.ofSeconds(1))
+        assertThat(new letmein.daemon.DaemonOptions(java.nio.file.Path.of("/run"), 4, 8, java.time.Duration.ofSeconds(1))
                 .effectivePerSource()).isEqualTo(4);
-    }
-
-    @Test
-    void policyTable() {
-        Policy always = new Policy(ErrorPolicy.ALWAYS);
-        Policy basic = new Policy(ErrorPolicy.BASIC_AUTH);
-        Policy full = new Policy(ErrorPolicy.FULL_AUTH);
-        assertThat(always.answersErrorIn(AuthState.NOT_AUTH)).isTrue();
-        assertThat(always.answersErrorIn(AuthState.BASIC_AUTH)).isTrue();
-        assertThat(always.answersErrorIn(AuthState.FULL_AUTH)).isTrue();
-        assertThat(basic.answersErrorIn(AuthState.NOT_AUTH)).isFalse();
-        assertThat(basic.answersErrorIn(AuthState.BASIC_AUTH)).isTrue();
-        assertThat(basic.answersErrorIn(AuthState.FULL_AUTH)).isTrue();
-        assertThat(full.answersErrorIn(AuthState.NOT_AUTH)).isFalse();
-        assertThat(full.answersErrorIn(AuthState.BASIC_AUTH)).isFalse();
-        assertThat(full.answersErrorIn(AuthState.FULL_AUTH)).isTrue();
     }
 }

@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.daemon.fwd;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import letmein.proto.fwd.FwdCodec;
 import letmein.proto.fwd.FwdMessage;
 import letmein.proto.fwd.FwdProtocolException;
+import letmein.proto.session.FwdResult;
 
 /**
  * Talks to letmeinfwd: one Unix-socket connection per request, one fixed-size 60-byte request, one
- * reply, close (upstream-behaviour §2). Blocking I/O runs on a few worker threads, never on the
+ * reply, close (docs/PROTOCOL.md, "letmeind to letmeinfwd"). Blocking I/O runs on a few worker threads, never on the
  * event loop; a watchdog closes a connection whose send or receive exceeds the timeout (10 s each,
  * as upstream), which makes the blocked call fail. Every failure becomes a {@link FwdResult.Failed}.
  */

@@ -1,17 +1,19 @@
-package letmein.daemon;
+package letmein.daemon.transport;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Consumer;
-
-import io.netty.channel.EventLoop;
+import letmein.daemon.fwd.FwdClient;
+import letmein.daemon.policy.Admission;
 import letmein.proto.auth.Messages;
 import letmein.proto.config.ServerConfig;
+import letmein.proto.daemon.DaemonLog;
+import letmein.proto.session.ReplyPolicy;
+import letmein.proto.session.Session;
 
 /** What every transport needs to run sessions; one instance per server. */
-public record SessionContext(ServerConfig config, Policy policy, Messages messages, FwdClient fwd,
-        Admission admission, DecisionLog log) {
+public record SessionContext(ServerConfig config, ReplyPolicy policy, Messages messages, FwdClient fwd,
+        Admission admission, DaemonLog log) {
     public SessionContext {
         Objects.requireNonNull(config);
         Objects.requireNonNull(policy);
@@ -29,14 +31,7 @@ public record SessionContext(ServerConfig config, Policy policy, Messages messag
         return config.general().debug();
     }
 
-    /**
-     * Sends the session's request to letmeinfwd; its answer goes back into the session on the session's
-     * own event loop, and the resulting step to {@code apply} (the transport's step handler, TCP or UDP).
-     */
-    public void forward(Step.Forward step, Session session, EventLoop loop, Consumer<Step> apply) {
-        fwd.send(step.request()).thenAccept(r -> loop.execute(() -> apply.accept(session.onFwdResult(r))));
-    }
-
+    /** A new server-side exchange with {@code peer}. */
     public Session newSession(InetSocketAddress peer, String transport, boolean answerRetransmittedOpening) {
         return new Session(config, policy, messages, peer, transport, answerRetransmittedOpening);
     }

@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.proto.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

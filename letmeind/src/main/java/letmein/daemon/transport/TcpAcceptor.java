@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.daemon.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import letmein.daemon.policy.Admission;
 import letmein.proto.net.Addresses;
 import letmein.proto.wire.Message;
 
@@ -44,7 +45,7 @@ final class TcpAcceptor extends ChannelInitializer<Channel> {
         }
         Admission.Result r = sc.admission().tryAdmit(peer.getAddress());
         if (r == Admission.Refusal.TOO_MANY_FROM_SOURCE) {
-            sc.log().line("Client '" + Addresses.text(peer.getAddress()) + ":" + peer.getPort()
+            sc.log().warn("Client '" + Addresses.withPort(peer.getAddress(), peer.getPort())
                     + "/TCP' ERROR: Too many simultaneous connections. Dropping connection. result=dropped");
             ch.close();
             return;

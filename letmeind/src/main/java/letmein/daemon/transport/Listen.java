@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.daemon.transport;
 
 import java.net.InetAddress;
 import java.util.Objects;

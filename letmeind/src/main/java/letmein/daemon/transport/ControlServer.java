@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.daemon.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,20 +20,27 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import letmein.daemon.DaemonOptions;
+import letmein.daemon.fwd.FwdClient;
+import letmein.daemon.policy.Admission;
 import letmein.proto.auth.Messages;
 import letmein.proto.auth.Randomness;
 import letmein.proto.config.ControlPort;
 import letmein.proto.config.ServerConfig;
+import letmein.proto.daemon.DaemonLog;
+import letmein.proto.daemon.StartupException;
+import letmein.proto.session.ReplyPolicy;
 
 /**
- * The network side of letmeind: one event-loop thread (like upstream's single-threaded runtime)
+ * The network side of letmeind: binds or adopts the control sockets and wires each transport to its
+ * sessions (TCP: {@link TcpAcceptor}, UDP: {@link UdpDispatcher}). One event-loop thread (like upstream's single-threaded runtime)
  * serving the TCP listener and the UDP socket on the control port, native epoll on Linux and NIO
  * elsewhere. Sockets are bound here or adopted from systemd.
  */
-public final class Server implements AutoCloseable {
+public final class ControlServer implements AutoCloseable {
     private final ServerConfig config;
     private final DaemonOptions options;
-    private final DecisionLog log;
+    private final DaemonLog log;
     private final Randomness randomness;
     private final boolean epoll;
     private final ByteBufAllocator allocator;
@@ -44,7 +51,7 @@ public final class Server implements AutoCloseable {
     private Channel tcpChannel;
     private Channel udpChannel;
 
-    public Server(ServerConfig config, DaemonOptions options, DecisionLog log, Randomness randomness) {
+    public ControlServer(ServerConfig config, DaemonOptions options, DaemonLog log, Randomness randomness) {
         this.config = Objects.requireNonNull(config);
         this.options = Objects.requireNonNull(options);
         this.log = Objects.requireNonNull(log);
@@ -76,7 +83,7 @@ public final class Server implements AutoCloseable {
             fwd = new FwdClient(options.fwdSocket(), options.fwdTimeout(), group.next(),
                     Math.min(8, options.maxSessions()));
             admission = new Admission(options.maxSessions(), options.effectivePerSource());
-            SessionContext sc = new SessionContext(config, new Policy(config.general().errorPolicy()),
+            SessionContext sc = new SessionContext(config, new ReplyPolicy(config.general().errorPolicy()),
                     new Messages(randomness), fwd, admission, log);
             TcpAcceptor acceptor = new TcpAcceptor(sc);
             boolean[] pending = new boolean[1];
@@ -156,7 +163,7 @@ public final class Server implements AutoCloseable {
                 acceptor.listener(tcpChannel);
             } else {
                 new EpollServerSocketChannel(fd).unsafe().closeForcibly();
-                log.line("letmeind: closing the TCP socket passed by systemd: the config does not enable TCP ("
+                log.warn("letmeind: closing the TCP socket passed by systemd: the config does not enable TCP ("
                         + port + ")");
             }
         }
@@ -169,16 +176,16 @@ public final class Server implements AutoCloseable {
                 udpChannel = await(bs.register(), "adopt systemd UDP socket fd " + fd);
             } else {
                 new EpollDatagramChannel(fd).unsafe().closeForcibly();
-                log.line("letmeind: closing the UDP socket passed by systemd: the config does not enable UDP ("
+                log.warn("letmeind: closing the UDP socket passed by systemd: the config does not enable UDP ("
                         + port + ")");
             }
         }
         if (port.tcp() && tcpChannel == null) {
-            log.line("letmeind: WARNING: the config enables TCP (" + port + ") but systemd passed no TCP socket; "
+            log.warn("letmeind: the config enables TCP (" + port + ") but systemd passed no TCP socket; "
                     + "add ListenStream= to letmeind.socket");
         }
         if (port.udp() && udpChannel == null) {
-            log.line("letmeind: WARNING: the config enables UDP (" + port + ") but systemd passed no UDP socket; "
+            log.warn("letmeind: the config enables UDP (" + port + ") but systemd passed no UDP socket; "
                     + "add ListenDatagram= to letmeind.socket");
         }
     }

@@ -1,4 +1,4 @@
-package letmein.daemon;
+package letmein.daemon.policy;
 
 import java.net.InetAddress;
 import java.util.Objects;
