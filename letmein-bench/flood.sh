@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Legit knocks during a garbage flood (spec README section 4, row 4), as root, in a fresh letmein-e2e lab:
+# Legit knocks during a garbage flood (docs/benchmarks.md, "Flood"), as root, in a fresh letmein-e2e lab:
 # for each RATE, from the "other" namespace LoadTool --flood-pps sends random 56-byte UDP datagrams to the
 # server's control port at RATE pkt/s while, from the client namespace, LoadTool does full TCP and then
 # UDP knocks (CLIENTS clients). Reports per run the success ratio and latency of the legit knocks, the

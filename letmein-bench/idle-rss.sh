@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idle resident memory (spec README section 4, row 5), as root: brings up a fresh lab, restarts letmeinfwd and
+# Idle resident memory (docs/benchmarks.md, "Idle memory"), as root: brings up a fresh lab, restarts letmeinfwd and
 # letmeind with the JVM options of the shipped systemd units (LETMEIN_JAVA_OPTS from conf/*.service, and
 # letmeind's MALLOC_ARENA_MAX=2) and the shipped default debug = false, then reads VmRSS of both daemons
 # 5 s after start, 5 s after one knock from the client, and 15 s after it (letmeinfwd's nft session has

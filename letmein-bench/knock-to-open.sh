@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Knock-to-open latency in the letmein-e2e lab (spec README section 4, rows 1 and 2), as root:
+# Knock-to-open latency in the letmein-e2e lab (docs/benchmarks.md, knock-to-open and start-up), as root:
 #   1. brings up a fresh lab with letmein-e2e/lab.sh (real letmeinfwd + nft, letmeind, sshd);
 #   2. from the client namespace, in ONE process (knock-to-open.py via a single `ip netns exec`):
 #      ROUNDS x { revoke; wait shut; t0; bin/letmein knock HOST 22; poll TCP connect to port 22; t1 }

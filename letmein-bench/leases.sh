@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Open leases vs per-packet cost (spec README section 4, row 6), as root, in a fresh letmein-e2e lab:
+# Open leases vs per-packet cost (docs/benchmarks.md, "Leases"), as root, in a fresh letmein-e2e lab:
 #   1. raises [NFTABLES] max-nr-rules in the lab's server config to LEASES + 100 and restarts both daemons;
 #   2. adds LEASES IPv6 addresses fd5e:1a8:2::1:0 ... (a second ULA /64, private like the lab's) to the
 #      client's lo and routes that /64 on the server via the client (fd5e:1a8:1::2): routed, not on-link,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sustained full knocks against the lab (spec README section 4, row 3; issue 8's load tool), as root:
+# Sustained full knocks against the lab (docs/benchmarks.md, "Load"; LoadTool), as root:
 # brings up a fresh letmein-e2e lab (real letmeinfwd + nft, letmeind), records the daemons' idle memory,
 # then runs letmein.bench.load.LoadTool ONCE per (transport, family, client count) inside the client
 # namespace against the server's private lab address, and tears the lab down (trap).

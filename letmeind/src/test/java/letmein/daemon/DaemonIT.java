@@ -152,7 +152,7 @@ class DaemonIT {
     // ---------------------------------------------------------------- error-policy matrix
 
     enum Case {
-        // expected GOAWAY under:           always basic-auth full-auth (upstream-behaviour §1.5)
+        // expected GOAWAY under:           always basic-auth full-auth (docs/PROTOCOL.md, "Error policies")
         UNKNOWN_USER(AuthState.NOT_AUTH,            true, false, false),
         BAD_KNOCK_MAC(AuthState.NOT_AUTH,           true, false, false),
         WRONG_FIRST_OP(AuthState.NOT_AUTH,          true, false, false),

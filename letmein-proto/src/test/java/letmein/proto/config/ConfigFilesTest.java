@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
 
-/** Loading from disk (§4.1): missing files, checksums of the raw bytes, permission advice, shipped examples. */
+/** Loading from disk: missing files, checksums of the raw bytes, permission advice, shipped examples. */
 class ConfigFilesTest {
     @TempDir
     Path dir;

@@ -24,7 +24,7 @@ import letmein.proto.config.JumpResource.JumpTarget;
 import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
 
-/** One test (or more) per rule of spec §4.3–4.6, including upstream's letmein-conf unit tests. */
+/** One test (or more) per rule of the config model (ConfigParser), including the cases of upstream's config tests. */
 class ConfigsTest {
 
     // ------------------------------------------------------------------ [GENERAL]
@@ -41,7 +41,7 @@ class ConfigsTest {
     void generalDefaults() throws Exception {
         assertThat(server("").general()).isEqualTo(GeneralConfig.DEFAULT);
         assertThat(server("[GENERAL]\n").general()).isEqualTo(GeneralConfig.DEFAULT);
-        assertThat(GeneralConfig.DEFAULT.errorPolicy()).isEqualTo(ErrorPolicy.BASIC_AUTH); // README §2.6
+        assertThat(GeneralConfig.DEFAULT.errorPolicy()).isEqualTo(ErrorPolicy.BASIC_AUTH); // stealth by default (README.md)
         assertThat(client("").general()).isEqualTo(GeneralConfig.DEFAULT);
     }
 

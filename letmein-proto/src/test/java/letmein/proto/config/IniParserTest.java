@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-/** The INI dialect (spec §4.2), including upstream's ini.rs unit tests. */
+/** The INI dialect read by IniParser, including the cases of upstream's own parser tests. */
 class IniParserTest {
     private static final Path FILE = Path.of("test.ini");
 

@@ -11,7 +11,7 @@ import letmein.proto.auth.Authenticator;
 import letmein.proto.auth.Key;
 
 /**
- * Every known-answer vector of shared/spec/test-vectors.md and Appendix A of upstream-behaviour.md,
+ * Every known-answer vector of upstream letmein 12.5 (listed in docs/PROTOCOL.md, "Known answers"),
  * byte-exact: the MAC, the encoded frame, and decode(frame) verifying under the key.
  */
 class TestVectorsTest {
