@@ -33,6 +33,11 @@ public final class Messages {
                 random.bytes(Authenticator.CHALLENGE_SIZE));
     }
 
+    /** CHALLENGE carrying {@code nonce} (computed by the server, see letmein.proto.session.MintedChallenges). */
+    public Message challenge(UserId user, ResourceId resource, byte[] nonce) {
+        return new Message(Operation.CHALLENGE, user, resource, random.bytes(Message.SALT_SIZE), nonce.clone());
+    }
+
     /** RESPONSE to {@code challenge} (the server's CHALLENGE message). */
     public Message response(Key key, Message challenge) {
         if (challenge.operation() != Operation.CHALLENGE) {

@@ -44,6 +44,8 @@ public final class Session {
     private final String peerText;
     private final String peerIpText;
     private final boolean answerRetransmittedOpening;
+    private final ChallengeSource challenges;
+    private final int peerPort;
 
     private Phase phase = Phase.AWAIT_OPEN;
     private AuthState auth = AuthState.NOT_AUTH;
@@ -60,13 +62,47 @@ public final class Session {
      */
     public Session(ServerConfig config, ReplyPolicy policy, Messages messages, InetSocketAddress peer, String transport,
             boolean answerRetransmittedOpening) {
+        this(config, policy, messages, peer, transport, answerRetransmittedOpening, null);
+    }
+
+    /**
+     * @param challenges where the CHALLENGE nonce comes from; null: a fresh random one from {@code messages}
+     */
+    public Session(ServerConfig config, ReplyPolicy policy, Messages messages, InetSocketAddress peer, String transport,
+            boolean answerRetransmittedOpening, ChallengeSource challenges) {
         this.config = Objects.requireNonNull(config);
         this.policy = Objects.requireNonNull(policy);
         this.messages = Objects.requireNonNull(messages);
         this.peerIp = Addresses.canonical(peer.getAddress());
+        this.peerPort = peer.getPort();
         this.peerIpText = Addresses.text(peerIp);
         this.peerText = Addresses.withPort(peerIp, peer.getPort()) + "/" + transport;
         this.answerRetransmittedOpening = answerRetransmittedOpening;
+        this.challenges = challenges;
+    }
+
+    /**
+     * A session that starts at the RESPONSE: for a UDP peer whose CHALLENGE was minted by
+     * {@link MintedChallenges} and not kept. {@code match} is what {@code MintedChallenges.verify} found
+     * the RESPONSE to answer; feed the RESPONSE to {@link #onMessage} next, which checks everything again.
+     */
+    public static Session resumed(ServerConfig config, ReplyPolicy policy, Messages messages, InetSocketAddress peer,
+            String transport, MintedChallenges.Match match, Message response, Key key) {
+        Session s = new Session(config, policy, messages, peer, transport, false, null);
+        // the opening itself was not kept: its operation and ids are what the challenge was minted for
+        s.opening = new Message(match.opening(), response.user(), response.resource(), new byte[Message.SALT_SIZE],
+                new byte[Message.AUTH_SIZE]);
+        s.key = Objects.requireNonNull(key);
+        s.challenge = new Message(Operation.CHALLENGE, response.user(), response.resource(),
+                new byte[Message.SALT_SIZE], match.nonce());
+        s.auth = AuthState.BASIC_AUTH;
+        s.phase = Phase.AWAIT_RESPONSE;
+        return s;
+    }
+
+    /** The peer as logged: {@code address:port/TRANSPORT}, IPv6 in brackets. */
+    public String peerText() {
+        return peerText;
     }
 
     public Phase phase() {
@@ -130,7 +166,9 @@ public final class Session {
             }
         }
         // 10. fresh challenge for this session only
-        challenge = messages.challenge(m.user(), m.resource());
+        challenge = challenges == null ? messages.challenge(m.user(), m.resource())
+                : messages.challenge(m.user(), m.resource(),
+                        challenges.nonce(m.operation(), peerIp, peerPort, m.user(), m.resource()));
         phase = Phase.AWAIT_RESPONSE;
         return new Step.Send(challenge);
     }

@@ -23,12 +23,14 @@ import java.util.concurrent.TimeUnit;
 import letmein.daemon.DaemonOptions;
 import letmein.daemon.fwd.FwdClient;
 import letmein.daemon.policy.Admission;
+import letmein.daemon.policy.UnauthenticatedLog;
 import letmein.proto.auth.Messages;
 import letmein.proto.auth.Randomness;
 import letmein.proto.config.ControlPort;
 import letmein.proto.config.ServerConfig;
 import letmein.proto.daemon.DaemonLog;
 import letmein.proto.daemon.StartupException;
+import letmein.proto.session.MintedChallenges;
 import letmein.proto.session.ReplyPolicy;
 
 /**
@@ -38,6 +40,10 @@ import letmein.proto.session.ReplyPolicy;
  * elsewhere. Sockets are bound here or adopted from systemd.
  */
 public final class ControlServer implements AutoCloseable {
+    /** UDP failures before authentication written one per line per window; the rest are summarised. */
+    static final int UNAUTHENTICATED_LINES_PER_WINDOW = 5;
+    static final int UNAUTHENTICATED_WINDOW_SECONDS = 10;
+
     private final ServerConfig config;
     private final DaemonOptions options;
     private final DaemonLog log;
@@ -96,7 +102,12 @@ public final class ControlServer implements AutoCloseable {
                     });
                 }
             });
-            udp = new UdpDispatcher(sc, options.maxSessions());
+            // the challenge secret lives only in this process; a restart makes outstanding challenges invalid,
+            // and their clients simply knock again
+            MintedChallenges minted = new MintedChallenges(randomness.bytes(32), config.general().controlTimeout(),
+                    System::nanoTime);
+            udp = new UdpDispatcher(sc, minted, new UnauthenticatedLog(log, UNAUTHENTICATED_LINES_PER_WINDOW,
+                    UNAUTHENTICATED_WINDOW_SECONDS, config.general().debug()));
             ControlPort port = config.general().port();
             if (listen instanceof Listen.Bind) {
                 bind((Listen.Bind) listen, port, acceptor);
@@ -212,9 +223,14 @@ public final class ControlServer implements AutoCloseable {
         return onLoop(() -> admission.sessions());
     }
 
-    /** Live UDP sessions; read on the event loop. */
+    /** Verified UDP sessions (waiting for letmeinfwd); read on the event loop. */
     public int udpSessions() {
         return onLoop(() -> udp.sessions());
+    }
+
+    /** UDP peers remembered after a CHALLENGE (they hold no session slot); read on the event loop. */
+    public int udpChallenged() {
+        return onLoop(() -> udp.challenged());
     }
 
     /** Distinct sources with live sessions; read on the event loop. */

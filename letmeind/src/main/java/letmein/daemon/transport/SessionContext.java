@@ -8,7 +8,11 @@ import letmein.daemon.policy.Admission;
 import letmein.proto.auth.Messages;
 import letmein.proto.config.ServerConfig;
 import letmein.proto.daemon.DaemonLog;
+import letmein.proto.auth.Key;
+import letmein.proto.session.ChallengeSource;
+import letmein.proto.session.MintedChallenges;
 import letmein.proto.session.ReplyPolicy;
+import letmein.proto.wire.Message;
 import letmein.proto.session.Session;
 
 /** What every transport needs to run sessions; one instance per server. */
@@ -31,8 +35,20 @@ public record SessionContext(ServerConfig config, ReplyPolicy policy, Messages m
         return config.general().debug();
     }
 
-    /** A new server-side exchange with {@code peer}. */
+    /** A new server-side exchange with {@code peer}, with a random challenge. */
     public Session newSession(InetSocketAddress peer, String transport, boolean answerRetransmittedOpening) {
         return new Session(config, policy, messages, peer, transport, answerRetransmittedOpening);
+    }
+
+    /** A new server-side exchange with {@code peer} whose challenge comes from {@code challenges}. */
+    public Session newSession(InetSocketAddress peer, String transport, boolean answerRetransmittedOpening,
+            ChallengeSource challenges) {
+        return new Session(config, policy, messages, peer, transport, answerRetransmittedOpening, challenges);
+    }
+
+    /** An exchange that starts at a RESPONSE to a minted challenge ({@link Session#resumed}). */
+    public Session resumedSession(InetSocketAddress peer, String transport, MintedChallenges.Match match,
+            Message response, Key key) {
+        return Session.resumed(config, policy, messages, peer, transport, match, response, key);
     }
 }

@@ -16,7 +16,8 @@ import letmein.proto.wire.ProtocolException;
  * Runs one {@link Session} on its event loop for either transport: feeds it frames, carries out the
  * {@link Step}s it returns (send, ask letmeinfwd, end), keeps the per-step control-timeout, logs the
  * decision and gives the admission ticket back exactly once. What differs between TCP and UDP — how a
- * frame is written, how the session's end is carried out — is the transport's {@link Link}.
+ * frame is written, how the session's end is carried out — is the transport's {@link Link}. Over UDP a
+ * driver exists only once the peer's RESPONSE has verified ({@link UdpDispatcher}).
  * Not thread-safe: every call comes from the session's event loop.
  */
 final class SessionDriver {
@@ -44,22 +45,16 @@ final class SessionDriver {
     private final Session session;
     private final Admission.Ticket ticket;
     private final EventLoop loop;
-    private final boolean spoofable;
     private Link link;
     private ScheduledFuture<?> timer;
     private Message lastSent;
     private boolean ended;
 
-    /**
-     * @param spoofable true for UDP, whose source address anyone can forge: then only sessions whose
-     *                  opening message decoded are logged (unless debug), so junk cannot fill the log
-     */
-    SessionDriver(SessionContext sc, Session session, Admission.Ticket ticket, EventLoop loop, boolean spoofable) {
+    SessionDriver(SessionContext sc, Session session, Admission.Ticket ticket, EventLoop loop) {
         this.sc = sc;
         this.session = session;
         this.ticket = ticket;
         this.loop = loop;
-        this.spoofable = spoofable;
     }
 
     /** Attaches the transport and starts the first step's timer. */
@@ -113,6 +108,11 @@ final class SessionDriver {
         }
     }
 
+    /** Carries out a step the session returned before the driver took it over (UDP: the verified RESPONSE). */
+    void carryOut(Step step) {
+        apply(step);
+    }
+
     private void apply(Step step) {
         if (step instanceof Step.Send send) {
             link.send(send.reply());
@@ -143,12 +143,10 @@ final class SessionDriver {
         if (d.replied() && !sent) {
             d = d.withoutReply();
         }
-        if (!spoofable || d.user().isPresent() || sc.debug()) {
-            if (d.success() || d.closedWithoutMessage()) {
-                sc.log().info(d.logLine());
-            } else {
-                sc.log().warn(d.logLine());
-            }
+        if (d.success() || d.closedWithoutMessage()) {
+            sc.log().info(d.logLine());
+        } else {
+            sc.log().warn(d.logLine());
         }
     }
 

@@ -33,7 +33,7 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter implements Se
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        driver = new SessionDriver(sc, sc.newSession(peer, "TCP", false), ticket, ctx.channel().eventLoop(), false);
+        driver = new SessionDriver(sc, sc.newSession(peer, "TCP", false), ticket, ctx.channel().eventLoop());
         driver.start(this);
     }
 

@@ -7,49 +7,102 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import letmein.daemon.policy.Admission;
+import letmein.daemon.policy.UnauthenticatedLog;
+import letmein.proto.auth.Key;
+import letmein.proto.session.MintedChallenges;
 import letmein.proto.session.Session;
+import letmein.proto.session.Step;
+import letmein.proto.session.UsedChallenges;
 import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
+import letmein.proto.wire.Operation;
 import letmein.proto.wire.ProtocolException;
 
 /**
- * Emulates connections on the one UDP socket, as upstream's dispatcher does: sessions keyed by peer
- * (address, port), at most {@code -n} of them, each driven by a {@link SessionDriver} with a queue of
- * at most 4 datagrams that arrive while the session is busy. Everything an attacker controls (wrong
- * size, undecodable first datagram, overflow, too many peers, per-source limit) is dropped silently:
- * no reply, no log line. Memory is bounded by the session cap times the queue cap, whatever the rate.
+ * The UDP control port. A datagram's source address can be forged, so nothing a peer sends before it
+ * proves it holds a key may take anything that legitimate peers need:
+ * <ul>
+ * <li>The CHALLENGE is computed ({@link MintedChallenges}), so a RESPONSE verifies without any memory of
+ *     the KNOCK. Challenged peers are remembered only in a bounded most-recently-used table, which holds
+ *     no session slot and no timer: it lets a retransmitted KNOCK get the identical CHALLENGE and a bad
+ *     RESPONSE get upstream's error reply; when a flood pushes an entry out, the peer's RESPONSE still
+ *     verifies.</li>
+ * <li>Only a verified RESPONSE takes a session slot ({@link Admission}) and a {@link SessionDriver}; its
+ *     challenge is then marked used ({@link UsedChallenges}), so a captured RESPONSE sent again opens
+ *     nothing. A verified session keeps upstream's queue of 4 datagrams; the 5th destroys it silently.</li>
+ * <li>Failures before that point are logged through {@link UnauthenticatedLog} (bounded per window).</li>
+ * </ul>
+ * Wrong-size and undecodable datagrams are dropped without a trace. Not thread-safe: one event loop.
  */
 public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Upstream's per-session receive queue limit. */
     public static final int QUEUE_LIMIT = 4;
+    /** Challenged peers remembered at most (each a few hundred bytes). */
+    static final int CHALLENGED_LIMIT = 4096;
+    /** Used challenges remembered at most (one per successful knock in two control-timeouts). */
+    static final int USED_LIMIT = 65_536;
 
     private final SessionContext sc;
-    private final int maxSessions;
+    private final MintedChallenges minted;
+    private final UnauthenticatedLog unauthenticated;
+    private final UsedChallenges used = new UsedChallenges(USED_LIMIT);
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
+    private final Map<InetSocketAddress, Challenged> challenged =
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Challenged> eldest) {
+                    return size() > CHALLENGED_LIMIT;
+                }
+            };
     private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> sweeper;
+    private ScheduledFuture<?> window;
 
-    UdpDispatcher(SessionContext sc, int maxSessions) {
-        this.sc = sc;
-        this.maxSessions = maxSessions;
+    /** A peer that got a CHALLENGE. {@code opening} is the opening's MAC field (identifies a retransmission). */
+    private record Challenged(Session session, long since, byte[] opening) {
     }
 
-    /** Live sessions (for tests and leak checks). */
+    UdpDispatcher(SessionContext sc, MintedChallenges minted, UnauthenticatedLog unauthenticated) {
+        this.sc = sc;
+        this.minted = minted;
+        this.unauthenticated = unauthenticated;
+    }
+
+    /** Verified sessions, waiting for letmeinfwd (tests, leak checks). */
     int sessions() {
         return peers.size();
+    }
+
+    /** Challenged peers remembered (tests, leak checks). */
+    int challenged() {
+        return challenged.size();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        sweeper = ctx.executor().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+        window = ctx.executor().scheduleAtFixedRate(unauthenticated::endWindow, 10, 10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        sweeper.cancel(false);
+        window.cancel(false);
+        unauthenticated.endWindow();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         if (packet.content().readableBytes() != Message.SIZE) {
-            return; // wrong size: dropped, creates no session
+            return; // wrong size: dropped
         }
         InetSocketAddress sender = packet.sender();
         byte[] frame = new byte[Message.SIZE];
@@ -59,24 +112,115 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
             peer.deliver(frame);
             return;
         }
-        if (peers.size() >= maxSessions) {
-            return;
-        }
-        Message first;
+        Message m;
         try {
-            first = FrameCodec.decode(frame);
+            m = FrameCodec.decode(frame);
         } catch (ProtocolException e) {
-            // undecodable input would end a new session at once without a reply: no session at all,
-            // so a garbage flood costs no admission bookkeeping
-            return;
+            return; // undecodable from a peer without a session: would end at once, unanswered
+        }
+        Challenged c = challenged.get(sender);
+        if (c != null && expired(c, System.nanoTime())) {
+            challenged.remove(sender);
+            timedOut(c);
+            c = null;
+        }
+        Session s;
+        byte[] opening;
+        if (c != null) {
+            s = c.session();
+            opening = c.opening();
+        } else if (m.operation() == Operation.RESPONSE) {
+            Optional<Session> resumed = resume(sender, m);
+            s = resumed.orElseGet(() -> newSession(sender));
+            opening = resumed.isPresent() ? null : m.auth();
+        } else {
+            s = newSession(sender);
+            opening = m.auth();
+        }
+        Step step = s.onMessage(m);
+        if (step instanceof Step.Send send) {
+            if (c == null) {
+                challenged.put(sender, new Challenged(s, System.nanoTime(), m.auth()));
+            }
+            send(send.reply(), sender);
+        } else if (step instanceof Step.Forward) {
+            challenged.remove(sender);
+            verified(sender, s, m, step);
+        } else {
+            challenged.remove(sender);
+            Step.End end = (Step.End) step;
+            end.reply().ifPresent(r -> send(r, sender));
+            unauthenticated.failure(end.decision(), opening);
+        }
+    }
+
+    private Session newSession(InetSocketAddress sender) {
+        return sc.newSession(sender, "UDP", true, minted);
+    }
+
+    /** A RESPONSE from a peer not remembered: does it answer a challenge minted for it? */
+    private Optional<Session> resume(InetSocketAddress sender, Message response) {
+        Optional<Key> key = sc.config().key(response.user());
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        return minted.verify(key.get(), response, sender.getAddress(), sender.getPort())
+                .map(match -> sc.resumedSession(sender, "UDP", match, response, key.get()));
+    }
+
+    /** The RESPONSE verified: mark its challenge used, take a session slot, ask letmeinfwd. */
+    private void verified(InetSocketAddress sender, Session s, Message response, Step forward) {
+        Key key = sc.config().key(response.user()).orElseThrow();
+        Optional<MintedChallenges.Match> match = minted.verify(key, response, sender.getAddress(), sender.getPort());
+        if (match.isEmpty()) {
+            return; // cannot happen: the session verified this RESPONSE against a minted challenge just now
+        }
+        switch (used.use(match.get().nonce(), match.get().slot(), minted.slot())) {
+            case REPLAYED -> {
+                unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (its challenge was already used)")).decision(),
+                        response.auth());
+                return;
+            }
+            case FULL -> {
+                sc.log().warn("UDP: " + USED_LIMIT + " knocks within two control-timeouts: refusing more until "
+                        + "their challenges expire (replay protection is full) peer=" + s.peerText());
+                return;
+            }
+            case FIRST -> {
+                // go on
+            }
         }
         Admission.Result r = sc.admission().tryAdmit(sender.getAddress());
         if (!(r instanceof Admission.Ticket ticket)) {
-            return;
+            return; // all session slots taken by verified sessions: dropped silently, the client retries
         }
-        peer = new Peer(sender, ticket);
+        Peer peer = new Peer(sender, s, ticket);
         peers.put(sender, peer);
-        peer.driver.onMessage(first);
+        peer.driver.carryOut(forward);
+    }
+
+    private boolean expired(Challenged c, long now) {
+        return now - c.since() > sc.controlTimeout().toNanos();
+    }
+
+    private void timedOut(Challenged c) {
+        unauthenticated.failure(((Step.End) c.session().onTimeout()).decision(), c.opening());
+    }
+
+    /** Forgets challenged peers that did not answer within the control-timeout. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Iterator<Challenged> it = challenged.values().iterator(); it.hasNext();) {
+            Challenged c = it.next();
+            if (expired(c, now)) {
+                it.remove();
+                timedOut(c);
+            }
+        }
+    }
+
+    private void send(Message m, InetSocketAddress to) {
+        ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(FrameCodec.encode(m)), to));
     }
 
     @Override
@@ -85,7 +229,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         sc.log().debug(() -> "UDP socket error (ignored): " + cause);
     }
 
-    /** One emulated connection. */
+    /** A verified session, while letmeinfwd works on its request. */
     private final class Peer implements SessionDriver.Link {
         private final InetSocketAddress address;
         private final SessionDriver driver;
@@ -93,10 +237,9 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         /** Forgotten after a queue overflow: its outcome is still logged, nothing more is sent. */
         private boolean detached;
 
-        Peer(InetSocketAddress address, Admission.Ticket ticket) {
+        Peer(InetSocketAddress address, Session session, Admission.Ticket ticket) {
             this.address = address;
-            Session session = sc.newSession(address, "UDP", true);
-            this.driver = new SessionDriver(sc, session, ticket, ctx.channel().eventLoop(), true);
+            this.driver = new SessionDriver(sc, session, ticket, ctx.channel().eventLoop());
             driver.start(this);
         }
 
@@ -119,7 +262,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
 
         @Override
         public void send(Message reply) {
-            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(FrameCodec.encode(reply)), address));
+            UdpDispatcher.this.send(reply, address);
         }
 
         @Override

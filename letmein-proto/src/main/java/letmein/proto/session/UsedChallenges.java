@@ -1,0 +1,69 @@
+package letmein.proto.session;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The minted challenges a verified RESPONSE has already used, for as long as they could still verify
+ * (their slot and the next): a RESPONSE captured and sent again, even from the client's own address and
+ * port, then opens nothing. Bounded: when it holds {@code capacity} live entries it refuses new ones
+ * (fails closed) instead of forgetting a live one; only key holders can fill it, one entry per knock.
+ * Not thread-safe: letmeind uses it on its event loop.
+ */
+public final class UsedChallenges {
+    private record Entry(ByteBuffer nonce, long slot) {
+    }
+
+    /** Outcome of {@link #use}. */
+    public enum Use {
+        /** First use: go on. */
+        FIRST,
+        /** Used before: a replay. */
+        REPLAYED,
+        /** Too many live entries to remember another: refuse for now. */
+        FULL
+    }
+
+    private final int capacity;
+    private final Set<ByteBuffer> live = new HashSet<>();
+    private final ArrayDeque<Entry> bySlot = new ArrayDeque<>();
+
+    public UsedChallenges(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.capacity = capacity;
+    }
+
+    /** Records {@code nonce} (minted in {@code slot}) as used, now being {@code currentSlot}. */
+    public Use use(byte[] nonce, long slot, long currentSlot) {
+        forgetBefore(currentSlot - 1);
+        ByteBuffer key = ByteBuffer.wrap(nonce.clone());
+        if (live.contains(key)) {
+            return Use.REPLAYED;
+        }
+        if (live.size() >= capacity) {
+            return Use.FULL;
+        }
+        live.add(key);
+        bySlot.addLast(new Entry(key, slot));
+        return Use.FIRST;
+    }
+
+    /** Live entries (tests, memory checks). */
+    public int size() {
+        return live.size();
+    }
+
+    /** Drops entries minted before {@code oldestValidSlot}: their challenges can no longer verify. */
+    private void forgetBefore(long oldestValidSlot) {
+        // entries are added in slot order (a RESPONSE verifies for the current or previous slot only), so
+        // the oldest are at the head; a previous-slot entry added after a current-slot one is at most one
+        // slot out of order, which only delays its removal by a slot
+        while (!bySlot.isEmpty() && bySlot.peekFirst().slot() < oldestValidSlot) {
+            live.remove(bySlot.pollFirst().nonce());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package letmein.daemon.policy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import letmein.proto.daemon.DaemonLog;
+import letmein.proto.session.Decision;
+
+/**
+ * The log of UDP exchanges that failed before the peer proved it holds a key (unknown user, bad KNOCK
+ * MAC, an unexpected message, a CHALLENGE never answered). Their source address can be forged, so the
+ * log must grow with what a key holder does, not with what a spoofer sends:
+ * <ul>
+ * <li>a retransmission (the same opening bytes from the same address: the client resends one KNOCK)
+ *     is not a new failure and writes nothing;</li>
+ * <li>at most {@code linesPerWindow} failures per window are written one per line, as usual;</li>
+ * <li>the rest are counted, and one summary line per window gives their number, reasons and top
+ *     sources.</li>
+ * </ul>
+ * With {@code debug = true} every failure is written. Not thread-safe: used on letmeind's event loop.
+ */
+public final class UnauthenticatedLog {
+    /** Distinct sources and reasons counted per window before the rest are lumped together. */
+    private static final int MAX_KEYS = 1024;
+    private static final int TOP = 5;
+
+    private final DaemonLog log;
+    private final int linesPerWindow;
+    private final int windowSeconds;
+    private final boolean debug;
+    private int written;
+    private long suppressed;
+    private final Map<String, Long> reasons = new HashMap<>();
+    private final Map<String, Long> sources = new HashMap<>();
+    private final Set<ByteBuffer> seen = new HashSet<>();
+
+    public UnauthenticatedLog(DaemonLog log, int linesPerWindow, int windowSeconds, boolean debug) {
+        this.log = log;
+        this.linesPerWindow = linesPerWindow;
+        this.windowSeconds = windowSeconds;
+        this.debug = debug;
+    }
+
+    /**
+     * One failed exchange. {@code opening} identifies the datagram that opened it (its MAC field, unique
+     * per knock), so that a retransmission of the same knock is recognised; may be null.
+     */
+    public void failure(Decision d, byte[] opening) {
+        if (debug) {
+            log.warn(d.logLine());
+            return;
+        }
+        if (opening != null) {
+            ByteBuffer k = ByteBuffer.allocate(opening.length + d.peerIp().length()).put(opening)
+                    .put(d.peerIp().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            k.flip();
+            if (seen.contains(k)) {
+                return;
+            }
+            if (seen.size() < MAX_KEYS * 4) {
+                seen.add(k);
+            }
+        }
+        if (written < linesPerWindow) {
+            written++;
+            log.warn(d.logLine());
+            return;
+        }
+        suppressed++;
+        count(reasons, reasonClass(d.reason()));
+        count(sources, d.peerIp());
+    }
+
+    /** Ends the window (a timer calls this every {@code windowSeconds}): the summary, if anything was held back. */
+    public void endWindow() {
+        if (suppressed > 0) {
+            log.warn("UDP: " + suppressed + " more failed exchanges before authentication in the last " + windowSeconds
+                    + " s, not logged one by one (spoofable sources; debug = true logs each): reasons "
+                    + top(reasons) + "; top sources " + top(sources) + " result=suppressed count=" + suppressed);
+        }
+        written = 0;
+        suppressed = 0;
+        reasons.clear();
+        sources.clear();
+        seen.clear();
+    }
+
+    private static void count(Map<String, Long> m, String key) {
+        if (m.size() >= MAX_KEYS && !m.containsKey(key)) {
+            key = "other";
+        }
+        m.merge(key, 1L, Long::sum);
+    }
+
+    /** The reason without the ids some reasons carry, so that counts group. */
+    static String reasonClass(String reason) {
+        int cut = reason.length();
+        for (int i = 0; i < reason.length(); i++) {
+            if (Character.isDigit(reason.charAt(i))) {
+                cut = i;
+                break;
+            }
+        }
+        String r = reason.substring(0, cut).strip();
+        return (r.isEmpty() ? "other" : r).replace(' ', '_').replace("'", "").replace("\"", "");
+    }
+
+    private static String top(Map<String, Long> m) {
+        List<Map.Entry<String, Long>> es = new ArrayList<>(m.entrySet());
+        es.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < Math.min(TOP, es.size()); i++) {
+            out.put(es.get(i).getKey(), es.get(i).getValue());
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Long> e : out.entrySet()) {
+            b.append(b.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        if (es.size() > TOP) {
+            b.append(",...");
+        }
+        return b.toString();
+    }
+}
