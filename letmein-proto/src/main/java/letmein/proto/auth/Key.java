@@ -24,12 +24,11 @@ public final class Key {
     }
 
     /**
-     * Parses exactly 64 hex digits and rejects the all-00 and all-FF keys that upstream's example files
-     * contain commented out. Nothing is trimmed here: the config parser trims a value by upstream's
-     * whitespace rule (Unicode White_Space) before it gets here, so a key trims as it does upstream.
+     * Parses 64 hex digits (surrounding whitespace ignored) and rejects the all-00 and all-FF keys that
+     * upstream's example files contain commented out.
      */
     public static Key parseHex(String text) {
-        String t = text;
+        String t = text.strip();
         if (t.length() != 2 * SIZE) {
             throw new IllegalArgumentException("Key must be exactly 64 hex digits, got " + t.length() + " characters");
         }
