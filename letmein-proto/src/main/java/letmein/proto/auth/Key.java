@@ -24,11 +24,12 @@ public final class Key {
     }
 
     /**
-     * Parses 64 hex digits (surrounding whitespace ignored) and rejects the all-00 and all-FF keys that
-     * upstream's example files contain commented out.
+     * Parses exactly 64 hex digits and rejects the all-00 and all-FF keys that upstream's example files
+     * contain commented out. Nothing is trimmed here: the config parser trims a value by upstream's
+     * whitespace rule (Unicode White_Space) before it gets here, so a key trims as it does upstream.
      */
     public static Key parseHex(String text) {
-        String t = text.strip();
+        String t = text;
         if (t.length() != 2 * SIZE) {
             throw new IllegalArgumentException("Key must be exactly 64 hex digits, got " + t.length() + " characters");
         }

@@ -201,7 +201,7 @@ final class ConfigParser {
             UserId id = Values.user(o.name(), w);
             Key key;
             try {
-                key = Key.parseHex(o.value());
+                key = Key.parseHex(Text.trim(o.value()));
             } catch (IllegalArgumentException e) {
                 // Never quote the value: it is (meant to be) key material.
                 throw w.error("Invalid key for user " + id + ": " + e.getMessage());
