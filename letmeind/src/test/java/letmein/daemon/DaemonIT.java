@@ -383,14 +383,15 @@ class DaemonIT {
                 assertThat(a.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE);
                 assertThat(b.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE);
             }
-            // UDP: a peer that stops after the CHALLENGE loses its session
+            // UDP: a peer that got a CHALLENGE holds no session slot, and is forgotten after the control-timeout
             try (TestClient.Udp u = h.udp(Harness.V4, 2000)) {
                 h.awaitIdle();
                 u.send(TestClient.knock(KEY, USER, PORT42));
                 assertThat(u.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE);
-                assertThat(h.server.udpSessions()).isEqualTo(1);
-                Thread.sleep(1500);
-                assertThat(h.server.udpSessions()).isZero();
+                assertThat(h.server.udpChallenged()).isEqualTo(1);
+                assertThat(h.server.sessions()).isZero();
+                Thread.sleep(2200); // 800 ms control-timeout, swept every second
+                assertThat(h.server.udpChallenged()).isZero();
                 assertThat(h.server.sessions()).isZero();
             }
         }
@@ -431,47 +432,68 @@ class DaemonIT {
     }
 
     @Test
-    void ipv6SourcesShareTheLimitPer56() throws Exception {
-        // ::1 and ::2 are in the same /56; only loopback ::1 is routable here, so check via the limiter key
+    void ipv6SourcesShareTheLimitPer56ButUdpChallengesTakeNoSlot() throws Exception {
+        // ::1 and ::ff are in the same /56; only loopback ::1 is routable here, so check via the limiter key
         assertThat(SourceLimiter.keyOf(InetAddress.getByName("::1")))
                 .isEqualTo(SourceLimiter.keyOf(InetAddress.getByName("::ff")));
         try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), false, true),
                 8, 1, Duration.ofSeconds(2))) {
-            try (TestClient.Udp a = h.udp(Harness.V6, 1000); TestClient.Udp b = h.udp(Harness.V6, 400)) {
+            try (TestClient.Udp a = h.udp(Harness.V6, 2000); TestClient.Udp b = h.udp(Harness.V6, 2000)) {
                 a.send(TestClient.knock(KEY, USER, PORT42));
-                assertThat(a.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE);
+                Message ca = a.receive().orElseThrow();
                 b.send(TestClient.knock(KEY, USER, PORT42));
-                assertThat(b.receive()).as("second session of the same /56 is dropped silently").isEmpty();
-                assertThat(h.server.udpSessions()).isEqualTo(1);
+                Message cb = b.receive().orElseThrow();
+                assertThat(cb.operation()).as("a second peer of the same /56 is challenged too").isEqualTo(Operation.CHALLENGE);
+                assertThat(h.server.sessions()).as("challenges hold no session slot").isZero();
+                a.send(TestClient.response(KEY, ca));
+                assertThat(a.receive().orElseThrow().operation()).isEqualTo(Operation.COMEIN);
+                b.send(TestClient.response(KEY, cb));
+                assertThat(b.receive().orElseThrow().operation()).isEqualTo(Operation.COMEIN);
             }
         }
     }
 
     @Test
-    void udpSessionCapDropsNewPeersSilently() throws Exception {
+    void udpSessionCapCountsOnlyVerifiedSessions() throws Exception {
         try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.ALWAYS, Duration.ofSeconds(10), false, true),
-                3, 3, Duration.ofSeconds(2))) {
+                3, 3, Duration.ofSeconds(5))) {
+            h.fwd.holdThenAck();
             List<TestClient.Udp> peers = new ArrayList<>();
+            List<Message> challenges = new ArrayList<>();
             try {
-                for (int i = 0; i < 3; i++) {
-                    TestClient.Udp u = h.udp(Harness.V4, 2000);
+                for (int i = 0; i < 4; i++) {
+                    TestClient.Udp u = h.udp(Harness.V4, 3000);
                     peers.add(u);
                     u.send(TestClient.knock(KEY, USER, PORT42));
-                    assertThat(u.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE);
+                    Message ch = u.receive().orElseThrow();
+                    assertThat(ch.operation()).as("peer %d is challenged whatever the cap", i).isEqualTo(Operation.CHALLENGE);
+                    challenges.add(ch);
                 }
-                try (TestClient.Udp fourth = h.udp(Harness.V4, 400)) {
-                    fourth.send(TestClient.knock(KEY, USER, PORT42));
-                    assertThat(fourth.receive()).isEmpty();
+                for (int i = 0; i < 3; i++) {
+                    peers.get(i).send(TestClient.response(KEY, challenges.get(i)));
                 }
+                awaitRequests(h, 3);
                 assertThat(h.server.udpSessions()).isEqualTo(3);
-                // a session that completes frees its slot for a new peer
-                TestClient.Udp first = peers.get(0);
-                first.send(TestClient.knock(KEY, USER, PORT42)); // not identical: new salt → error, session over
-                assertThat(first.receive().orElseThrow().operation()).isEqualTo(Operation.GOAWAY);
-                try (TestClient.Udp fifth = h.udp(Harness.V4, 2000)) {
-                    fifth.send(TestClient.knock(KEY, USER, PORT42));
-                    assertThat(fifth.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE);
+                peers.get(3).send(TestClient.response(KEY, challenges.get(3)));
+                Thread.sleep(200);
+                assertThat(h.fwd.requests()).as("the fourth verified RESPONSE finds no free slot").hasSize(3);
+                h.fwd.releaseHeld();
+                for (int i = 0; i < 3; i++) {
+                    assertThat(peers.get(i).receive().orElseThrow().operation()).isEqualTo(Operation.COMEIN);
                 }
+                h.awaitIdle();
+                // the dropped peer knocks again (as the client does) and gets in
+                TestClient.Udp fourth = peers.get(3);
+                fourth.socket.setSoTimeout(300);
+                assertThat(fourth.receive()).as("a dropped RESPONSE is not answered").isEmpty();
+                fourth.socket.setSoTimeout(3000);
+                fourth.send(TestClient.knock(KEY, USER, PORT42));
+                Message again = fourth.receive().orElseThrow();
+                fourth.send(TestClient.response(KEY, again));
+                h.fwd.releaseHeld();
+                awaitRequests(h, 4);
+                h.fwd.releaseHeld();
+                assertThat(fourth.receive().orElseThrow().operation()).isEqualTo(Operation.COMEIN);
             } finally {
                 peers.forEach(TestClient.Udp::close);
             }

@@ -175,13 +175,20 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         if (match.isEmpty()) {
             return; // cannot happen: the session verified this RESPONSE against a minted challenge just now
         }
+        // a slot first: a RESPONSE dropped for want of one must stay usable when the client sends it again
+        Admission.Result r = sc.admission().tryAdmit(sender.getAddress());
+        if (!(r instanceof Admission.Ticket ticket)) {
+            return; // all session slots taken by verified sessions: dropped silently, the client retries
+        }
         switch (used.use(match.get().nonce(), match.get().slot(), minted.slot())) {
             case REPLAYED -> {
-                unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (its challenge was already used)")).decision(),
-                        response.auth());
+                sc.admission().release(ticket);
+                unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (its challenge was already used)"))
+                        .decision(), response.auth());
                 return;
             }
             case FULL -> {
+                sc.admission().release(ticket);
                 sc.log().warn("UDP: " + USED_LIMIT + " knocks within two control-timeouts: refusing more until "
                         + "their challenges expire (replay protection is full) peer=" + s.peerText());
                 return;
@@ -189,10 +196,6 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
             case FIRST -> {
                 // go on
             }
-        }
-        Admission.Result r = sc.admission().tryAdmit(sender.getAddress());
-        if (!(r instanceof Admission.Ticket ticket)) {
-            return; // all session slots taken by verified sessions: dropped silently, the client retries
         }
         Peer peer = new Peer(sender, s, ticket);
         peers.put(sender, peer);
