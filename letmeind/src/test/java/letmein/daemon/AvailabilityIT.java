@@ -162,4 +162,54 @@ class AvailabilityIT {
             assertThat(h.fwd.requests()).hasSize(1);
         }
     }
+
+    @Test
+    void twoKnocksFromTheSameAddressAndPortInOneSlotBothGetIn() throws Exception {
+        // a port-preserving NAT, or a knock then a revoke: same peer, same challenge, but a new RESPONSE
+        try (Harness h = new Harness(config(ErrorPolicy.BASIC_AUTH))) {
+            try (TestClient.Udp u = h.udp(Harness.V4, 2000)) {
+                for (Operation op : new Operation[] {Operation.KNOCK, Operation.KNOCK, Operation.REVOKE}) {
+                    u.send(op == Operation.KNOCK ? knock(KEY, USER, PORT42) : revoke(KEY, USER, PORT42));
+                    Message ch = u.receive().orElseThrow();
+                    u.send(response(KEY, ch));
+                    assertThat(u.receive().orElseThrow().operation()).as(op.name()).isEqualTo(Operation.COMEIN);
+                    h.awaitIdle();
+                }
+            }
+            assertThat(h.fwd.requests()).hasSize(3);
+        }
+    }
+
+    @Test
+    void idleTcpConnectionsFrom40AddressesDoNotKeepALegitimateKnockOut() throws Exception {
+        try (Harness h = new Harness(config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), true, true), 64, 8,
+                Duration.ofSeconds(2))) {
+            List<java.net.Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 600; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    s.bind(new InetSocketAddress(InetAddress.getByName("127.0.2." + (i % 40 + 1)), 0));
+                    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), h.tcpPort()), 2000);
+                    idle.add(s);
+                }
+                Thread.sleep(200);
+                for (int i = 0; i < 5; i++) {
+                    for (boolean udp : new boolean[] {false, true}) {
+                        try (DaemonIT.Conn c = udp ? DaemonIT.udpConn(h, Harness.V4) : DaemonIT.tcpConn(h,
+                                i % 2 == 0 ? Harness.V4 : Harness.V6)) {
+                            c.send(knock(KEY, USER, PORT42));
+                            Message ch = c.receive(true).orElseThrow();
+                            c.send(response(KEY, ch));
+                            assertThat(c.receive(true).orElseThrow().operation()).isEqualTo(Operation.COMEIN);
+                        }
+                    }
+                }
+            } finally {
+                for (java.net.Socket s : idle) {
+                    s.close();
+                }
+            }
+            assertThat(h.fwd.requests()).hasSize(10);
+        }
+    }
 }

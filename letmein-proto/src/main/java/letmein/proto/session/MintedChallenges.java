@@ -22,7 +22,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * upstream's. A RESPONSE is verified by computing the nonce again for the current and the previous
  * slot (and for KNOCK and REVOKE, since the RESPONSE does not say which it answers), so a challenge is
  * valid for at least one and at most two slots. A spoofed or replayed KNOCK thus costs the server two
- * HMACs and no memory; replays of a RESPONSE inside that window are stopped by {@link UsedChallenges}.
+ * HMACs and no memory; a RESPONSE sent again inside that window is stopped by {@link UsedResponses}.
  */
 public final class MintedChallenges implements ChallengeSource {
     private static final byte[] LABEL = "letmein udp challenge v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

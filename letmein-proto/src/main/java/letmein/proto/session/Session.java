@@ -100,6 +100,11 @@ public final class Session {
         return s;
     }
 
+    /** How far the peer has authenticated so far. */
+    public AuthState authState() {
+        return auth;
+    }
+
     /** The peer as logged: {@code address:port/TRANSPORT}, IPv6 in brackets. */
     public String peerText() {
         return peerText;

@@ -85,19 +85,19 @@ class MintedChallengesTest {
     }
 
     @Test
-    void usedChallengesRefuseReplaysAndForgetExpiredOnes() {
-        UsedChallenges used = new UsedChallenges(2);
+    void usedResponsesRefuseReplaysAndForgetExpiredOnes() {
+        UsedResponses used = new UsedResponses(2);
         byte[] a = new byte[32];
         byte[] b = new byte[32];
         b[0] = 1;
         byte[] c = new byte[32];
         c[0] = 2;
-        assertThat(used.use(a, 10, 10)).isEqualTo(UsedChallenges.Use.FIRST);
-        assertThat(used.use(a.clone(), 10, 10)).isEqualTo(UsedChallenges.Use.REPLAYED);
-        assertThat(used.use(b, 10, 11)).isEqualTo(UsedChallenges.Use.FIRST);
-        assertThat(used.use(c, 11, 11)).as("full: fails closed").isEqualTo(UsedChallenges.Use.FULL);
-        assertThat(used.use(a, 10, 11)).as("still live in the next slot").isEqualTo(UsedChallenges.Use.REPLAYED);
-        assertThat(used.use(c, 12, 12)).as("slot 10 can no longer verify: forgotten").isEqualTo(UsedChallenges.Use.FIRST);
+        assertThat(used.use(a, 10, 10)).isEqualTo(UsedResponses.Use.FIRST);
+        assertThat(used.use(a.clone(), 10, 10)).isEqualTo(UsedResponses.Use.REPLAYED);
+        assertThat(used.use(b, 10, 11)).isEqualTo(UsedResponses.Use.FIRST);
+        assertThat(used.use(c, 11, 11)).as("full: fails closed").isEqualTo(UsedResponses.Use.FULL);
+        assertThat(used.use(a, 10, 11)).as("still live in the next slot").isEqualTo(UsedResponses.Use.REPLAYED);
+        assertThat(used.use(c, 12, 12)).as("slot 10 can no longer verify: forgotten").isEqualTo(UsedResponses.Use.FIRST);
         assertThat(used.size()).isEqualTo(1);
     }
 }

@@ -4,8 +4,12 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * Guards session admission for TCP and UDP together: first the per-source limit, then the global
- * limit of {@code -n} sessions. Not thread-safe: every transport runs on the one event loop.
+ * Guards session admission for TCP and UDP together: first the per-source limit ({@code -N} per IPv4
+ * address or IPv6 /64), then the global limit of {@code -n} sessions. When the global limit is reached,
+ * sources compete fairly ({@link #tryAdmitFairly}): a TCP connection from a source holding fewer
+ * sessions than the busiest source takes the slot of that source's oldest session that has not yet
+ * sent a valid KNOCK, so a flood from a few addresses cannot keep everyone else out. Sessions that
+ * proved a key (UDP ones always have) are never taken. Not thread-safe: one event loop.
  */
 public final class Admission {
     /** The answer of {@link #tryAdmit}. */
@@ -15,10 +19,23 @@ public final class Admission {
     /** A granted admission; give it back with {@link #release}. */
     public static final class Ticket implements Result {
         private final SourceLimiter.SourceKey key;
+        /** Closes the session when its slot is given to a fairer claim; null: never taken. */
+        private final Runnable evict;
         private boolean released;
+        private boolean knocked;
 
-        private Ticket(SourceLimiter.SourceKey key) {
+        private Ticket(SourceLimiter.SourceKey key, Runnable evict) {
             this.key = key;
+            this.evict = evict;
+        }
+
+        /** The session sent a valid KNOCK (or REVOKE): its slot is no longer taken for a fairer claim. */
+        public void knocked() {
+            knocked = true;
+        }
+
+        boolean evictable() {
+            return evict != null && !knocked && !released;
         }
     }
 
@@ -31,6 +48,9 @@ public final class Admission {
     private final SourceLimiter sources;
     private final int maxSessions;
     private int sessions;
+    /** Live tickets, oldest first. */
+    private final java.util.LinkedHashSet<Ticket> live = new java.util.LinkedHashSet<>();
+    private long evictions;
     private Runnable onCapacityChange = () -> { };
 
     public Admission(int maxSessions, int maxPerSource) {
@@ -46,19 +66,57 @@ public final class Admission {
         this.onCapacityChange = Objects.requireNonNull(r);
     }
 
-    /** Per-source check, then the global limit: a {@link Ticket}, or the {@link Refusal} reason. */
+    /** Per-source check, then the global limit: a {@link Ticket} that is never taken, or the refusal. */
     public Result tryAdmit(InetAddress peer) {
+        return admit(peer, null);
+    }
+
+    /**
+     * As {@link #tryAdmit}, but when all sessions are taken, a source holding fewer sessions than the
+     * busiest source gets the slot of the busiest source's oldest session that has not knocked yet;
+     * {@code evict} closes this session if its own slot is taken that way later.
+     */
+    public Result tryAdmitFairly(InetAddress peer, Runnable evict) {
+        return admit(peer, java.util.Objects.requireNonNull(evict));
+    }
+
+    private Result admit(InetAddress peer, Runnable evict) {
         SourceLimiter.SourceKey key = SourceLimiter.keyOf(peer);
-        if (!sources.tryAcquire(key)) {
+        if (sources.count(key) >= sources.maxPerSource()) {
             return Refusal.TOO_MANY_FROM_SOURCE;
         }
-        if (sessions >= maxSessions) {
-            sources.release(key);
+        if (sessions >= maxSessions && (evict == null || !evictForFairness(key))) {
             return Refusal.TOO_MANY_SESSIONS;
         }
+        sources.tryAcquire(key);
         sessions++;
+        Ticket t = new Ticket(key, evict);
+        live.add(t);
         onCapacityChange.run();
-        return new Ticket(key);
+        return t;
+    }
+
+    /**
+     * Frees one slot for {@code claimant}: the oldest session that has not knocked, of the source with
+     * the most sessions, if that source holds more than the claimant's.
+     */
+    private boolean evictForFairness(SourceLimiter.SourceKey claimant) {
+        int mine = sources.count(claimant);
+        Ticket victim = null;
+        int busiest = mine;
+        for (Ticket t : live) { // oldest first, so among equals the oldest wins
+            if (t.evictable() && sources.count(t.key) > busiest) {
+                victim = t;
+                busiest = sources.count(t.key);
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        evictions++;
+        release(victim);
+        victim.evict.run();
+        return true;
     }
 
     /** Returns a ticket's slots; a second release of the same ticket is ignored. */
@@ -67,6 +125,7 @@ public final class Admission {
             return;
         }
         t.released = true;
+        live.remove(t);
         sources.release(t.key);
         sessions--;
         onCapacityChange.run();
@@ -86,5 +145,10 @@ public final class Admission {
 
     public int sources() {
         return sources.sources();
+    }
+
+    /** Sessions closed so far to give their slot to a source with fewer sessions. */
+    public long evictions() {
+        return evictions;
     }
 }

@@ -9,12 +9,13 @@ import letmein.proto.net.Addresses;
 /**
  * At most N concurrent sessions per source, so one host (or one IPv6 customer prefix) cannot take
  * every session slot. The key is the IPv4 address (IPv4-mapped IPv6 counts as IPv4) or the IPv6
- * address masked to /56, the usual size of an end-user IPv6 delegation. Memory is bounded by the
+ * address masked to /64, the one network an IPv6 host usually has (a /56 would put every host of a
+ * hosting LAN or a hotspot in one bucket with an attacker there). Memory is bounded by the
  * number of live sessions: a key disappears with its last session. Not thread-safe; used on the
  * event loop only.
  */
 public final class SourceLimiter {
-    /** The limiter key: canonical address bytes, IPv6 masked to /56. */
+    /** The limiter key: canonical address bytes, IPv6 masked to /64. */
     public record SourceKey(byte[] bytes) {
         @Override
         public boolean equals(Object o) {
@@ -46,7 +47,7 @@ public final class SourceLimiter {
     public static SourceKey keyOf(InetAddress address) {
         byte[] b = Addresses.canonical(address).getAddress();
         if (b.length == 16) {
-            b = Arrays.copyOf(b, 7); // /56 = the first 7 bytes
+            b = Arrays.copyOf(b, 8); // /64 = the first 8 bytes
         }
         return new SourceKey(b);
     }
@@ -72,6 +73,11 @@ public final class SourceLimiter {
         } else {
             counts.put(key, n - 1);
         }
+    }
+
+    /** The per-source limit. */
+    public int maxPerSource() {
+        return maxPerSource;
     }
 
     /** Sessions currently counted for {@code key}. */

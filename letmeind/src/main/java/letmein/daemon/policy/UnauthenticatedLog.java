@@ -12,13 +12,16 @@ import letmein.proto.daemon.DaemonLog;
 import letmein.proto.session.Decision;
 
 /**
- * The log of UDP exchanges that failed before the peer proved it holds a key (unknown user, bad KNOCK
- * MAC, an unexpected message, a CHALLENGE never answered). Their source address can be forged, so the
- * log must grow with what a key holder does, not with what a spoofer sends:
+ * The log of exchanges that failed before the peer proved it holds a key (unknown user, bad KNOCK MAC,
+ * an unexpected message, a CHALLENGE never answered, a connection that sent nothing). Anyone can cause
+ * them — over UDP even from forged addresses — so the log must grow with what key holders do, not with
+ * what an attacker sends:
  * <ul>
  * <li>a retransmission (the same opening bytes from the same address: the client resends one KNOCK)
  *     is not a new failure and writes nothing;</li>
- * <li>at most {@code linesPerWindow} failures per window are written one per line, as usual;</li>
+ * <li>at most {@code linesPerWindow} failures per window are written one per line, as usual — in all
+ *     (UDP: any source can be forged, so a per-source budget would not bound anything) or per source
+ *     prefix (TCP: the address is real);</li>
  * <li>the rest are counted, and one summary line per window gives their number, reasons and top
  *     sources.</li>
  * </ul>
@@ -30,6 +33,9 @@ public final class UnauthenticatedLog {
     private static final int TOP = 5;
 
     private final DaemonLog log;
+    private final String transport;
+    private final boolean perSource;
+    private final Map<String, Integer> writtenBySource = new HashMap<>();
     private final int linesPerWindow;
     private final int windowSeconds;
     private final boolean debug;
@@ -39,8 +45,15 @@ public final class UnauthenticatedLog {
     private final Map<String, Long> sources = new HashMap<>();
     private final Set<ByteBuffer> seen = new HashSet<>();
 
-    public UnauthenticatedLog(DaemonLog log, int linesPerWindow, int windowSeconds, boolean debug) {
+    /**
+     * @param transport "UDP" or "TCP", for the summary line
+     * @param perSource the budget of lines is per source prefix (IPv4 address, IPv6 /64), not in all
+     */
+    public UnauthenticatedLog(DaemonLog log, String transport, boolean perSource, int linesPerWindow,
+            int windowSeconds, boolean debug) {
         this.log = log;
+        this.transport = transport;
+        this.perSource = perSource;
         this.linesPerWindow = linesPerWindow;
         this.windowSeconds = windowSeconds;
         this.debug = debug;
@@ -51,13 +64,22 @@ public final class UnauthenticatedLog {
      * per knock), so that a retransmission of the same knock is recognised; may be null.
      */
     public void failure(Decision d, byte[] opening) {
+        line(d.peerIp(), d.logLine(), d.reason(), d.closedWithoutMessage(), opening);
+    }
+
+    /** A connection refused before any exchange (per-source limit): {@code line} is its log line. */
+    public void refused(java.net.InetAddress peer, String line) {
+        line(letmein.proto.net.Addresses.text(peer), line, "Too many simultaneous connections", false, null);
+    }
+
+    private void line(String peerIp, String text, String reason, boolean quiet, byte[] opening) {
         if (debug) {
-            log.warn(d.logLine());
+            write(text, quiet);
             return;
         }
         if (opening != null) {
-            ByteBuffer k = ByteBuffer.allocate(opening.length + d.peerIp().length()).put(opening)
-                    .put(d.peerIp().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            ByteBuffer k = ByteBuffer.allocate(opening.length + peerIp.length()).put(opening)
+                    .put(peerIp.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             k.flip();
             if (seen.contains(k)) {
                 return;
@@ -66,24 +88,54 @@ public final class UnauthenticatedLog {
                 seen.add(k);
             }
         }
-        if (written < linesPerWindow) {
-            written++;
-            log.warn(d.logLine());
+        if (underBudget(peerIp)) {
+            write(text, quiet);
             return;
         }
         suppressed++;
-        count(reasons, reasonClass(d.reason()));
-        count(sources, d.peerIp());
+        count(reasons, reasonClass(reason));
+        count(sources, peerIp);
+    }
+
+    private boolean underBudget(String peerIp) {
+        if (!perSource) {
+            return written++ < linesPerWindow;
+        }
+        String prefix = prefixOf(peerIp);
+        int n = writtenBySource.getOrDefault(prefix, 0);
+        if (n >= linesPerWindow || (n == 0 && writtenBySource.size() >= MAX_KEYS)) {
+            return false;
+        }
+        writtenBySource.put(prefix, n + 1);
+        return true;
+    }
+
+    /** The prefix a source is limited by: the IPv4 address, or the IPv6 /64 (as the admission counts it). */
+    private static String prefixOf(String peerIp) {
+        try {
+            return SourceLimiter.keyOf(java.net.InetAddress.getByName(peerIp)).toString(); // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return peerIp;
+        }
+    }
+
+    private void write(String text, boolean quiet) {
+        if (quiet) {
+            log.info(text);
+        } else {
+            log.warn(text);
+        }
     }
 
     /** Ends the window (a timer calls this every {@code windowSeconds}): the summary, if anything was held back. */
     public void endWindow() {
         if (suppressed > 0) {
-            log.warn("UDP: " + suppressed + " more failed exchanges before authentication in the last " + windowSeconds
-                    + " s, not logged one by one (spoofable sources; debug = true logs each): reasons "
+            log.warn(transport + ": " + suppressed + " more failed exchanges before authentication in the last "
+                    + windowSeconds + " s, not logged one by one (debug = true logs each): reasons "
                     + top(reasons) + "; top sources " + top(sources) + " result=suppressed count=" + suppressed);
         }
         written = 0;
+        writtenBySource.clear();
         suppressed = 0;
         reasons.clear();
         sources.clear();

@@ -40,7 +40,10 @@ import letmein.proto.session.ReplyPolicy;
  * elsewhere. Sockets are bound here or adopted from systemd.
  */
 public final class ControlServer implements AutoCloseable {
-    /** UDP failures before authentication written one per line per window; the rest are summarised. */
+    /**
+     * Failures before authentication written one per line per window (UDP: in all; TCP: per source
+     * prefix); the rest are summarised in one line per window.
+     */
     static final int UNAUTHENTICATED_LINES_PER_WINDOW = 5;
     static final int UNAUTHENTICATED_WINDOW_SECONDS = 10;
 
@@ -56,6 +59,8 @@ public final class ControlServer implements AutoCloseable {
     private UdpDispatcher udp;
     private Channel tcpChannel;
     private Channel udpChannel;
+    private java.util.concurrent.ScheduledFuture<?> tcpWindow;
+    private UnauthenticatedLog tcpPreAuth;
 
     public ControlServer(ServerConfig config, DaemonOptions options, DaemonLog log, Randomness randomness) {
         this.config = Objects.requireNonNull(config);
@@ -91,7 +96,11 @@ public final class ControlServer implements AutoCloseable {
             admission = new Admission(options.maxSessions(), options.effectivePerSource());
             SessionContext sc = new SessionContext(config, new ReplyPolicy(config.general().errorPolicy()),
                     new Messages(randomness), fwd, admission, log);
-            TcpAcceptor acceptor = new TcpAcceptor(sc);
+            tcpPreAuth = new UnauthenticatedLog(log, "TCP", true, UNAUTHENTICATED_LINES_PER_WINDOW,
+                    UNAUTHENTICATED_WINDOW_SECONDS, config.general().debug());
+            TcpAcceptor acceptor = new TcpAcceptor(sc, tcpPreAuth);
+            tcpWindow = group.next().scheduleAtFixedRate(tcpPreAuth::endWindow, UNAUTHENTICATED_WINDOW_SECONDS,
+                    UNAUTHENTICATED_WINDOW_SECONDS, TimeUnit.SECONDS);
             boolean[] pending = new boolean[1];
             admission.onCapacityChange(() -> {
                 if (!pending[0]) {
@@ -106,7 +115,7 @@ public final class ControlServer implements AutoCloseable {
             // and their clients simply knock again
             MintedChallenges minted = new MintedChallenges(randomness.bytes(32), config.general().controlTimeout(),
                     System::nanoTime);
-            udp = new UdpDispatcher(sc, minted, new UnauthenticatedLog(log, UNAUTHENTICATED_LINES_PER_WINDOW,
+            udp = new UdpDispatcher(sc, minted, new UnauthenticatedLog(log, "UDP", false, UNAUTHENTICATED_LINES_PER_WINDOW,
                     UNAUTHENTICATED_WINDOW_SECONDS, config.general().debug()));
             ControlPort port = config.general().port();
             if (listen instanceof Listen.Bind) {
@@ -142,7 +151,6 @@ public final class ControlServer implements AutoCloseable {
                 sb.channel(NioServerSocketChannel.class);
             }
             tcpChannel = await(sb.bind(at), "bind TCP " + at);
-            acceptor.listener(tcpChannel);
         }
         if (port.udp()) {
             InetSocketAddress at = new InetSocketAddress(b.host(), b.udpPort());
@@ -171,8 +179,7 @@ public final class ControlServer implements AutoCloseable {
                         .channelFactory(() -> new EpollServerSocketChannel(fd))
                         .childHandler(acceptor);
                 tcpChannel = await(sb.register(), "adopt systemd TCP socket fd " + fd);
-                acceptor.listener(tcpChannel);
-            } else {
+                } else {
                 new EpollServerSocketChannel(fd).unsafe().closeForcibly();
                 log.warn("letmeind: closing the TCP socket passed by systemd: the config does not enable TCP ("
                         + port + ")");
@@ -233,6 +240,15 @@ public final class ControlServer implements AutoCloseable {
         return onLoop(() -> udp.challenged());
     }
 
+    /** TCP sessions closed so far to give their slot to a source with fewer sessions; read on the event loop. */
+    public long evictions() {
+        try {
+            return group.submit(() -> admission.evictions()).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("event loop did not answer: " + e, e);
+        }
+    }
+
     /** Distinct sources with live sessions; read on the event loop. */
     public int sources() {
         return onLoop(() -> admission.sources());
@@ -254,6 +270,10 @@ public final class ControlServer implements AutoCloseable {
         }
         if (udpChannel != null) {
             udpChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (tcpWindow != null && tcpWindow.cancel(false)) {
+            UnauthenticatedLog last = tcpPreAuth;
+            group.submit(last::endWindow).awaitUninterruptibly(1, TimeUnit.SECONDS); // the last summary
         }
         if (fwd != null) {
             fwd.close();

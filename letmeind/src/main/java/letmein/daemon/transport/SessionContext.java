@@ -31,6 +31,18 @@ public record SessionContext(ServerConfig config, ReplyPolicy policy, Messages m
         return config.general().controlTimeout();
     }
 
+    /**
+     * How long a new connection may take to deliver its first message: the control-timeout, but at most
+     * {@link #FIRST_MESSAGE_TIMEOUT}, so that connections opened only to hold a slot are closed early.
+     */
+    public Duration firstMessageTimeout() {
+        Duration c = controlTimeout();
+        return c.compareTo(FIRST_MESSAGE_TIMEOUT) < 0 ? c : FIRST_MESSAGE_TIMEOUT;
+    }
+
+    /** A client sends its KNOCK right after connecting; 2 s covers a 1 s round trip twice over. */
+    public static final Duration FIRST_MESSAGE_TIMEOUT = Duration.ofSeconds(2);
+
     public boolean debug() {
         return config.general().debug();
     }

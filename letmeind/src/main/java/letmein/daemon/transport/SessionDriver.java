@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import letmein.daemon.policy.Admission;
+import letmein.daemon.policy.UnauthenticatedLog;
+import letmein.proto.session.AuthState;
 import letmein.proto.session.Decision;
 import letmein.proto.session.Session;
 import letmein.proto.session.Step;
@@ -49,12 +51,17 @@ final class SessionDriver {
     private ScheduledFuture<?> timer;
     private Message lastSent;
     private boolean ended;
+    private boolean gotMessage;
+    /** Where failures before authentication go (TCP: rate-limited per source); null: the plain log. */
+    private final UnauthenticatedLog preAuth;
 
-    SessionDriver(SessionContext sc, Session session, Admission.Ticket ticket, EventLoop loop) {
+    SessionDriver(SessionContext sc, Session session, Admission.Ticket ticket, EventLoop loop,
+            UnauthenticatedLog preAuth) {
         this.sc = sc;
         this.session = session;
         this.ticket = ticket;
         this.loop = loop;
+        this.preAuth = preAuth;
     }
 
     /** Attaches the transport and starts the first step's timer. */
@@ -78,6 +85,7 @@ final class SessionDriver {
 
     /** Exactly {@link Message#SIZE} bytes from the peer. */
     void onFrame(byte[] frame) {
+        gotMessage = true;
         Message m;
         try {
             m = FrameCodec.decode(frame);
@@ -90,7 +98,12 @@ final class SessionDriver {
 
     /** A message the transport has already decoded. */
     void onMessage(Message m) {
-        apply(session.onMessage(m));
+        gotMessage = true;
+        Step step = session.onMessage(m);
+        if (session.authState() != AuthState.NOT_AUTH) {
+            ticket.knocked(); // proved a key: its slot is never given to a fairer claim
+        }
+        apply(step);
     }
 
     /** The peer went away (TCP close) before the session wanted no more. */
@@ -143,7 +156,9 @@ final class SessionDriver {
         if (d.replied() && !sent) {
             d = d.withoutReply();
         }
-        if (d.success() || d.closedWithoutMessage()) {
+        if (preAuth != null && !d.success() && session.authState() == AuthState.NOT_AUTH) {
+            preAuth.failure(d, null); // a scanner or an attacker without a key: rate-limited per source
+        } else if (d.success() || d.closedWithoutMessage()) {
             sc.log().info(d.logLine());
         } else {
             sc.log().warn(d.logLine());
@@ -156,7 +171,7 @@ final class SessionDriver {
             if (awaitsMessage()) {
                 apply(session.onTimeout());
             }
-        }, sc.controlTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }, (gotMessage ? sc.controlTimeout() : sc.firstMessageTimeout()).toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimer() {

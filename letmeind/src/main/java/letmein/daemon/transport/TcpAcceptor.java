@@ -7,28 +7,29 @@ import io.netty.handler.codec.FixedLengthFrameDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import letmein.daemon.policy.Admission;
+import letmein.daemon.policy.UnauthenticatedLog;
 import letmein.proto.net.Addresses;
 import letmein.proto.wire.Message;
 
 /**
- * Admits each accepted TCP connection: per-source limit first (over it: dropped with a log line, as
- * upstream), then the global limit. When all sessions are taken the listener stops accepting, so new
- * connections wait in the kernel backlog (upstream's back-pressure); the few accepted in the same
- * read burst wait here, not reading, until a session ends.
+ * Admits each accepted TCP connection ({@link Admission#tryAdmitFairly}): over the per-source limit it
+ * is dropped with a log line, as upstream; when all sessions are taken, a source holding fewer sessions
+ * than the busiest one takes the slot of that source's oldest connection that has not knocked yet.
+ * Otherwise the connection waits here, not reading, until a session ends — at most
+ * {@link #WAITING_LIMIT} of them; beyond that it is closed. The listener never stops accepting, so
+ * every newcomer can be weighed against the sessions that hold the slots.
  */
 final class TcpAcceptor extends ChannelInitializer<Channel> {
+    /** Connections held unread while all sessions are taken. */
+    static final int WAITING_LIMIT = 256;
+
     private final SessionContext sc;
+    private final UnauthenticatedLog preAuth;
     private final ArrayDeque<Channel> waiting = new ArrayDeque<>();
-    private Channel listener;
 
-    TcpAcceptor(SessionContext sc) {
+    TcpAcceptor(SessionContext sc, UnauthenticatedLog preAuth) {
         this.sc = sc;
-    }
-
-    /** The listening channel, whose accepting is paused while all sessions are taken. */
-    void listener(Channel listener) {
-        this.listener = listener;
-        listener.config().setAutoRead(!sc.admission().full());
+        this.preAuth = preAuth;
     }
 
     @Override
@@ -43,21 +44,25 @@ final class TcpAcceptor extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        Admission.Result r = sc.admission().tryAdmit(peer.getAddress());
+        Admission.Result r = sc.admission().tryAdmitFairly(peer.getAddress(), ch::close);
         if (r == Admission.Refusal.TOO_MANY_FROM_SOURCE) {
-            sc.log().warn("Client '" + Addresses.withPort(peer.getAddress(), peer.getPort())
+            preAuth.refused(peer.getAddress(), "Client '" + Addresses.withPort(peer.getAddress(), peer.getPort())
                     + "/TCP' ERROR: Too many simultaneous connections. Dropping connection. result=dropped");
             ch.close();
             return;
         }
         if (r == Admission.Refusal.TOO_MANY_SESSIONS) {
+            if (waiting.size() >= WAITING_LIMIT) {
+                ch.close();
+                return;
+            }
             ch.config().setAutoRead(false);
             waiting.add(ch);
             ch.closeFuture().addListener(f -> waiting.remove(ch));
             return;
         }
         ch.pipeline().addLast(new FixedLengthFrameDecoder(Message.SIZE),
-                new TcpSessionHandler(sc, (Admission.Ticket) r));
+                new TcpSessionHandler(sc, (Admission.Ticket) r, preAuth));
         if (!ch.config().isAutoRead()) {
             ch.config().setAutoRead(true);
         }
@@ -69,12 +74,6 @@ final class TcpAcceptor extends ChannelInitializer<Channel> {
             Channel ch = waiting.poll();
             if (ch.isActive()) {
                 admit(ch);
-            }
-        }
-        if (listener != null) {
-            boolean accept = !sc.admission().full();
-            if (listener.config().isAutoRead() != accept) {
-                listener.config().setAutoRead(accept);
             }
         }
     }

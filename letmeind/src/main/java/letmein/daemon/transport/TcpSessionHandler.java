@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import letmein.daemon.policy.Admission;
+import letmein.daemon.policy.UnauthenticatedLog;
 import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
 
@@ -21,19 +22,21 @@ import letmein.proto.wire.Message;
 final class TcpSessionHandler extends ChannelInboundHandlerAdapter implements SessionDriver.Link {
     private final SessionContext sc;
     private final Admission.Ticket ticket;
+    private final UnauthenticatedLog preAuth;
     private SessionDriver driver;
     private ChannelHandlerContext ctx;
 
-    TcpSessionHandler(SessionContext sc, Admission.Ticket ticket) {
+    TcpSessionHandler(SessionContext sc, Admission.Ticket ticket, UnauthenticatedLog preAuth) {
         this.sc = sc;
         this.ticket = ticket;
+        this.preAuth = preAuth;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        driver = new SessionDriver(sc, sc.newSession(peer, "TCP", false), ticket, ctx.channel().eventLoop());
+        driver = new SessionDriver(sc, sc.newSession(peer, "TCP", false), ticket, ctx.channel().eventLoop(), preAuth);
         driver.start(this);
     }
 

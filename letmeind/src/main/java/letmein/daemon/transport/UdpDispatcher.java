@@ -19,7 +19,7 @@ import letmein.proto.auth.Key;
 import letmein.proto.session.MintedChallenges;
 import letmein.proto.session.Session;
 import letmein.proto.session.Step;
-import letmein.proto.session.UsedChallenges;
+import letmein.proto.session.UsedResponses;
 import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
 import letmein.proto.wire.Operation;
@@ -34,8 +34,8 @@ import letmein.proto.wire.ProtocolException;
  *     no session slot and no timer: it lets a retransmitted KNOCK get the identical CHALLENGE and a bad
  *     RESPONSE get upstream's error reply; when a flood pushes an entry out, the peer's RESPONSE still
  *     verifies.</li>
- * <li>Only a verified RESPONSE takes a session slot ({@link Admission}) and a {@link SessionDriver}; its
- *     challenge is then marked used ({@link UsedChallenges}), so a captured RESPONSE sent again opens
+ * <li>Only a verified RESPONSE takes a session slot ({@link Admission}) and a {@link SessionDriver}; the
+ *     RESPONSE is then remembered ({@link UsedResponses}), so a captured RESPONSE sent again opens
  *     nothing. A verified session keeps upstream's queue of 4 datagrams; the 5th destroys it silently.</li>
  * <li>Failures before that point are logged through {@link UnauthenticatedLog} (bounded per window).</li>
  * </ul>
@@ -46,13 +46,13 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     public static final int QUEUE_LIMIT = 4;
     /** Challenged peers remembered at most (each a few hundred bytes). */
     static final int CHALLENGED_LIMIT = 4096;
-    /** Used challenges remembered at most (one per successful knock in two control-timeouts). */
+    /** Used RESPONSEs remembered at most (one per successful knock in two control-timeouts). */
     static final int USED_LIMIT = 65_536;
 
     private final SessionContext sc;
     private final MintedChallenges minted;
     private final UnauthenticatedLog unauthenticated;
-    private final UsedChallenges used = new UsedChallenges(USED_LIMIT);
+    private final UsedResponses used = new UsedResponses(USED_LIMIT);
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
     private final Map<InetSocketAddress, Challenged> challenged =
             new LinkedHashMap<>(256, 0.75f, true) {
@@ -168,7 +168,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
                 .map(match -> sc.resumedSession(sender, "UDP", match, response, key.get()));
     }
 
-    /** The RESPONSE verified: mark its challenge used, take a session slot, ask letmeinfwd. */
+    /** The RESPONSE verified: take a session slot, remember the RESPONSE, ask letmeinfwd. */
     private void verified(InetSocketAddress sender, Session s, Message response, Step forward) {
         Key key = sc.config().key(response.user()).orElseThrow();
         Optional<MintedChallenges.Match> match = minted.verify(key, response, sender.getAddress(), sender.getPort());
@@ -180,10 +180,10 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         if (!(r instanceof Admission.Ticket ticket)) {
             return; // all session slots taken by verified sessions: dropped silently, the client retries
         }
-        switch (used.use(match.get().nonce(), match.get().slot(), minted.slot())) {
+        switch (used.use(response.auth(), match.get().slot(), minted.slot())) {
             case REPLAYED -> {
                 sc.admission().release(ticket);
-                unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (its challenge was already used)"))
+                unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (this RESPONSE was already used)"))
                         .decision(), response.auth());
                 return;
             }
@@ -242,7 +242,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
 
         Peer(InetSocketAddress address, Session session, Admission.Ticket ticket) {
             this.address = address;
-            this.driver = new SessionDriver(sc, session, ticket, ctx.channel().eventLoop());
+            this.driver = new SessionDriver(sc, session, ticket, ctx.channel().eventLoop(), null);
             driver.start(this);
         }
 

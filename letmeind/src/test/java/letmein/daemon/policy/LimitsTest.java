@@ -19,11 +19,12 @@ class LimitsTest {
     }
 
     @Test
-    void ipv6SharesKeyPer56() throws Exception {
+    void ipv6SharesKeyPer64() throws Exception {
         assertThat(SourceLimiter.keyOf(ip("2001:db8:1234:5600::1")))
-                .isEqualTo(SourceLimiter.keyOf(ip("2001:db8:1234:56ff::2")));
-        assertThat(SourceLimiter.keyOf(ip("2001:db8:1234:5600::")))
-                .isNotEqualTo(SourceLimiter.keyOf(ip("2001:db8:1234:5700::")));
+                .isEqualTo(SourceLimiter.keyOf(ip("2001:db8:1234:5600:ffff::2")));
+        // neighbours on the next /64 of the same /56 are counted apart
+        assertThat(SourceLimiter.keyOf(ip("2001:db8:1234:5600::1")))
+                .isNotEqualTo(SourceLimiter.keyOf(ip("2001:db8:1234:5601::1")));
     }
 
     @Test
@@ -67,5 +68,36 @@ class LimitsTest {
         assertThat(a.tryAdmit(ip("192.0.2.1"))).isEqualTo(Admission.Refusal.TOO_MANY_FROM_SOURCE);
         assertThat(new letmein.daemon.DaemonOptions(java.nio.file.Path.of("/run"), 4, 8, java.time.Duration.ofSeconds(1))
                 .effectivePerSource()).isEqualTo(4);
+    }
+
+    @Test
+    void whenFullASourceWithFewerSessionsTakesTheOldestUnknockedSlotOfTheBusiest() throws Exception {
+        Admission a = new Admission(4, 8);
+        java.util.List<String> evicted = new java.util.ArrayList<>();
+        Admission.Ticket busy1 = (Admission.Ticket) a.tryAdmitFairly(ip("192.0.2.1"), () -> evicted.add("busy1"));
+        Admission.Ticket busy2 = (Admission.Ticket) a.tryAdmitFairly(ip("192.0.2.1"), () -> evicted.add("busy2"));
+        a.tryAdmitFairly(ip("192.0.2.1"), () -> evicted.add("busy3"));
+        a.tryAdmitFairly(ip("192.0.2.2"), () -> evicted.add("other"));
+        busy1.knocked(); // proved a key: never taken
+        Admission.Result r = a.tryAdmitFairly(ip("198.51.100.7"), () -> evicted.add("newcomer"));
+        assertThat(r).isInstanceOf(Admission.Ticket.class);
+        assertThat(evicted).containsExactly("busy2");
+        assertThat(a.sessions()).isEqualTo(4);
+        assertThat(a.evictions()).isEqualTo(1);
+        a.release(busy2); // the evicted session's own release later is ignored
+        assertThat(a.sessions()).isEqualTo(4);
+        // 192.0.2.1 now holds 2 (one knocked), the others 1 each: a source with 1 cannot claim from a source
+        // with 1, but can from the busiest that still has an unknocked session
+        assertThat(a.tryAdmitFairly(ip("192.0.2.2"), () -> evicted.add("x"))).isInstanceOf(Admission.Ticket.class);
+        assertThat(evicted).containsExactly("busy2", "busy3");
+        // now 192.0.2.2 holds 2 unknocked sessions, the others 1: a source with none claims 192.0.2.2's oldest
+        assertThat(a.tryAdmitFairly(ip("203.0.113.9"), () -> { })).isInstanceOf(Admission.Ticket.class);
+        assertThat(evicted).containsExactly("busy2", "busy3", "other");
+        // every source holds 1: nobody is busier than a source with 1, so it waits
+        assertThat(a.tryAdmitFairly(ip("203.0.113.9"), () -> { })).isEqualTo(Admission.Refusal.TOO_MANY_SESSIONS);
+        // UDP tickets (verified sessions) are never taken
+        Admission u = new Admission(1, 1);
+        u.tryAdmit(ip("192.0.2.1"));
+        assertThat(u.tryAdmitFairly(ip("192.0.2.2"), () -> { })).isEqualTo(Admission.Refusal.TOO_MANY_SESSIONS);
     }
 }

@@ -6,14 +6,17 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The minted challenges a verified RESPONSE has already used, for as long as they could still verify
- * (their slot and the next): a RESPONSE captured and sent again, even from the client's own address and
- * port, then opens nothing. Bounded: when it holds {@code capacity} live entries it refuses new ones
+ * The verified RESPONSEs to minted challenges, remembered for as long as their challenge could still
+ * verify (its slot and the next): a RESPONSE captured and sent again, even from the client's own address
+ * and port, then opens nothing. Keyed by the RESPONSE's MAC, not by the challenge: a replay is the same
+ * bytes, while a new knock from the same address and port in the same slot (a port-preserving NAT, a
+ * quick knock and revoke) gets the same challenge but answers it with a new salt and so a new MAC —
+ * which only a key holder can make. Bounded: at {@code capacity} live entries it refuses new ones
  * (fails closed) instead of forgetting a live one; only key holders can fill it, one entry per knock.
  * Not thread-safe: letmeind uses it on its event loop.
  */
-public final class UsedChallenges {
-    private record Entry(ByteBuffer nonce, long slot) {
+public final class UsedResponses {
+    private record Entry(ByteBuffer mac, long slot) {
     }
 
     /** Outcome of {@link #use}. */
@@ -30,17 +33,20 @@ public final class UsedChallenges {
     private final Set<ByteBuffer> live = new HashSet<>();
     private final ArrayDeque<Entry> bySlot = new ArrayDeque<>();
 
-    public UsedChallenges(int capacity) {
+    public UsedResponses(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.capacity = capacity;
     }
 
-    /** Records {@code nonce} (minted in {@code slot}) as used, now being {@code currentSlot}. */
-    public Use use(byte[] nonce, long slot, long currentSlot) {
+    /**
+     * Records the RESPONSE MAC {@code mac}, answering a challenge minted in {@code slot}, as used, now
+     * being {@code currentSlot}.
+     */
+    public Use use(byte[] mac, long slot, long currentSlot) {
         forgetBefore(currentSlot - 1);
-        ByteBuffer key = ByteBuffer.wrap(nonce.clone());
+        ByteBuffer key = ByteBuffer.wrap(mac.clone());
         if (live.contains(key)) {
             return Use.REPLAYED;
         }
@@ -63,7 +69,7 @@ public final class UsedChallenges {
         // the oldest are at the head; a previous-slot entry added after a current-slot one is at most one
         // slot out of order, which only delays its removal by a slot
         while (!bySlot.isEmpty() && bySlot.peekFirst().slot() < oldestValidSlot) {
-            live.remove(bySlot.pollFirst().nonce());
+            live.remove(bySlot.pollFirst().mac());
         }
     }
 }
