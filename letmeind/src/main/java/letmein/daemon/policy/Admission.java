@@ -5,10 +5,11 @@ import java.util.Objects;
 
 /**
  * Guards session admission for TCP and UDP together: first the per-source limit ({@code -N} per IPv4
- * address or IPv6 /64), then the global limit of {@code -n} sessions. When the global limit is reached,
- * sources compete fairly ({@link #tryAdmitFairly}): a TCP connection from a source holding fewer
- * sessions than the busiest source takes the slot of that source's oldest session that has not yet
- * sent a valid KNOCK, so a flood from a few addresses cannot keep everyone else out. Sessions that
+ * address or IPv6 /64), then the global limit of {@code -n} sessions. For TCP ({@link #tryAdmitFairly})
+ * a connection that has not yet sent a valid KNOCK holds its slot only until someone fairer needs it:
+ * at the per-source limit a newcomer takes the source's own oldest such slot, and at the global limit
+ * a source holding fewer sessions than the busiest source takes the busiest one's oldest such slot.
+ * So a flood from a few addresses, or from a neighbour on the same /64, cannot keep anyone out. Sessions that
  * proved a key (UDP ones always have) are never taken. Not thread-safe: one event loop.
  */
 public final class Admission {
@@ -82,7 +83,7 @@ public final class Admission {
 
     private Result admit(InetAddress peer, Runnable evict) {
         SourceLimiter.SourceKey key = SourceLimiter.keyOf(peer);
-        if (sources.count(key) >= sources.maxPerSource()) {
+        if (sources.count(key) >= sources.maxPerSource() && (evict == null || !evictOwn(key))) {
             return Refusal.TOO_MANY_FROM_SOURCE;
         }
         if (sessions >= maxSessions && (evict == null || !evictForFairness(key))) {
@@ -94,6 +95,27 @@ public final class Admission {
         live.add(t);
         onCapacityChange.run();
         return t;
+    }
+
+    /**
+     * At its source's limit, a newcomer takes the slot of the source's own oldest session that has not
+     * knocked: a neighbour on the same IPv6 /64 (or behind the same IPv4 NAT) holding idle connections
+     * cannot keep a host that knocks at once out.
+     */
+    private boolean evictOwn(SourceLimiter.SourceKey key) {
+        for (Ticket t : live) { // oldest first
+            if (t.evictable() && t.key.equals(key)) {
+                evict(t);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void evict(Ticket victim) {
+        evictions++;
+        release(victim);
+        victim.evict.run();
     }
 
     /**
@@ -113,9 +135,7 @@ public final class Admission {
         if (victim == null) {
             return false;
         }
-        evictions++;
-        release(victim);
-        victim.evict.run();
+        evict(victim);
         return true;
     }
 

@@ -100,4 +100,20 @@ class LimitsTest {
         u.tryAdmit(ip("192.0.2.1"));
         assertThat(u.tryAdmitFairly(ip("192.0.2.2"), () -> { })).isEqualTo(Admission.Refusal.TOO_MANY_SESSIONS);
     }
+
+    @Test
+    void atItsLimitASourceTakesItsOwnOldestUnknockedSlot() throws Exception {
+        Admission a = new Admission(64, 2);
+        java.util.List<String> evicted = new java.util.ArrayList<>();
+        // a neighbour on the client's /64 holds both of the prefix's slots with idle connections
+        a.tryAdmitFairly(ip("2001:db8:1:2::bad"), () -> evicted.add("idle1"));
+        a.tryAdmitFairly(ip("2001:db8:1:2::bad"), () -> evicted.add("idle2"));
+        Admission.Ticket client = (Admission.Ticket) a.tryAdmitFairly(ip("2001:db8:1:2::c"), () -> evicted.add("c"));
+        assertThat(evicted).containsExactly("idle1");
+        client.knocked();
+        a.tryAdmitFairly(ip("2001:db8:1:2::bad"), () -> evicted.add("idle3"));
+        assertThat(evicted).as("the knocked client is never taken").containsExactly("idle1", "idle2");
+        assertThat(a.tryAdmit(ip("2001:db8:1:2::d"))).as("UDP tickets never take a slot")
+                .isEqualTo(Admission.Refusal.TOO_MANY_FROM_SOURCE);
+    }
 }
