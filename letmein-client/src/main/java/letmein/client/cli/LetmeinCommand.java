@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import letmein.client.Environment;
-import letmein.client.net.Diagnostics;
 import letmein.proto.config.ClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
