@@ -31,12 +31,13 @@ import letmein.fwd.server.FwdServer;
 import letmein.fwd.server.PeerPolicy;
 import letmein.fwd.server.RunDir;
 import letmein.fwd.server.Systemd;
-import letmein.proto.cli.ArgScanner;
-import letmein.proto.cli.UsageException;
 import letmein.proto.config.ConfigException;
 import letmein.proto.config.Configs;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
+import letmein.proto.daemon.ArgScanner;
+import letmein.proto.daemon.DaemonLog;
+import letmein.proto.daemon.UsageException;
 
 /**
  * letmeinfwd: the privileged firewall daemon. It is the only part with CAP_NET_ADMIN and can do exactly
@@ -210,7 +211,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private int serve(ServerConfig conf, FirewallNames names) throws StartupException {
-        Log log = Log.to(out, conf.general().debug());
+        DaemonLog log = DaemonLog.to(out, conf.general().debug());
         PeerPolicy policy;
         Optional<GroupPrincipal> group;
         try {

@@ -8,13 +8,13 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.Nft;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftJson;
 import letmein.proto.config.ControlPort;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * Start-up reconciliation and shutdown cleanup. At start: checks that the admin's table and chains
@@ -27,9 +27,9 @@ public final class FirewallSetup {
     private final FirewallNames names;
     private final NftJson json;
     private final ControlPort control;
-    private final Log log;
+    private final DaemonLog log;
 
-    public FirewallSetup(Nft nft, FirewallNames names, ControlPort control, Log log) {
+    public FirewallSetup(Nft nft, FirewallNames names, ControlPort control, DaemonLog log) {
         this.nft = nft;
         this.names = names;
         this.json = new NftJson(names);

@@ -13,15 +13,15 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftJson;
-import letmein.proto.config.JumpResource;
 import letmein.proto.config.JumpResource.JumpTarget;
+import letmein.proto.config.JumpResource;
 import letmein.proto.config.PortResource;
 import letmein.proto.config.Resource;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.net.Addresses;
 import letmein.proto.wire.UserId;
 
@@ -87,14 +87,14 @@ public final class LeaseBook {
     private final int controlRules;
     private final NftBatcher batcher;
     private final TimeSource time;
-    private final Log log;
+    private final DaemonLog log;
     private final RefreshMode refresh;
     private final Map<ElementKey, Held> elements = new HashMap<>();
     private final Map<JumpKey, Held> jumps = new LinkedHashMap<>();
     private long generation;
 
     public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int controlRules,
-            NftBatcher batcher, TimeSource time, Log log, RefreshMode refresh) {
+            NftBatcher batcher, TimeSource time, DaemonLog log, RefreshMode refresh) {
         this.names = names;
         this.json = new NftJson(names);
         this.defaultTimeout = defaultTimeout;

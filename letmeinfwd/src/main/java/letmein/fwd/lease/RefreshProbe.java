@@ -6,12 +6,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.Nft;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftJson;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.net.Addresses;
 
 /**
@@ -32,9 +32,9 @@ public final class RefreshProbe {
     private final Nft nft;
     private final FirewallNames names;
     private final NftJson json;
-    private final Log log;
+    private final DaemonLog log;
 
-    public RefreshProbe(Nft nft, FirewallNames names, Log log) {
+    public RefreshProbe(Nft nft, FirewallNames names, DaemonLog log) {
         this.nft = nft;
         this.names = names;
         this.json = new NftJson(names);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * Merges concurrent firewall changes into one atomic {@code nft -j -f -} transaction. One worker thread
@@ -64,7 +64,7 @@ public final class NftBatcher implements AutoCloseable {
     private final Nft nft;
     private final NftJson json;
     private final FirewallNames names;
-    private final Log log;
+    private final DaemonLog log;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -73,7 +73,7 @@ public final class NftBatcher implements AutoCloseable {
     private final AtomicLong largestBatch = new AtomicLong();
     private volatile boolean closed;
 
-    public NftBatcher(Nft nft, FirewallNames names, Log log, int maxBatch) {
+    public NftBatcher(Nft nft, FirewallNames names, DaemonLog log, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }

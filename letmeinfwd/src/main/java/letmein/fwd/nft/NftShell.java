@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * Applies lease transactions through one long-lived {@code nft -j -i} process instead of starting
@@ -51,7 +51,7 @@ public final class NftShell implements Nft, AutoCloseable {
     private final Duration timeout;
     private final Duration idle;
     private final int recycleAfter;
-    private final Log log;
+    private final DaemonLog log;
     private final ReentrantLock lock = new ReentrantLock();
     private Session session;
     private boolean givenUp;
@@ -73,7 +73,7 @@ public final class NftShell implements Nft, AutoCloseable {
     private record Session(Process process, OutputStream in, InputStream out) {
     }
 
-    public NftShell(NftRunner runner, String exe, Duration timeout, Duration idle, int recycleAfter, Log log) {
+    public NftShell(NftRunner runner, String exe, Duration timeout, Duration idle, int recycleAfter, DaemonLog log) {
         if (recycleAfter < 1) {
             throw new IllegalArgumentException("recycleAfter must be at least 1");
         }

@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
-import letmein.fwd.Log;
 import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.LeaseBook;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.fwd.FwdCodec;
 import letmein.proto.fwd.FwdMessage;
 import letmein.proto.fwd.FwdProtocolException;
@@ -54,7 +54,7 @@ public final class FwdServer implements AutoCloseable {
     private final LeaseBook book;
     private final int maxConnections;
     private final Duration receiveTimeout;
-    private final Log log;
+    private final DaemonLog log;
     private final Semaphore slots;
     private final AtomicInteger active = new AtomicInteger();
     private final ThreadPoolExecutor workers;
@@ -65,7 +65,7 @@ public final class FwdServer implements AutoCloseable {
      * @param timer runs the receive timeouts (shared with the lease expiry timer; never blocks)
      */
     public FwdServer(ScheduledExecutorService timer, PeerPolicy policy, RequestCheck check, LeaseBook book,
-            int maxConnections, Duration receiveTimeout, Log log) {
+            int maxConnections, Duration receiveTimeout, DaemonLog log) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("at least one connection must be allowed");
         }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.NftException;
@@ -27,6 +26,7 @@ import letmein.fwd.nft.NftJson;
 import letmein.fwd.nft.NftRunner;
 import letmein.fwd.nft.NftShell;
 import letmein.proto.config.NftFamily;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * The long-lived {@code nft -j -i} session against real nftables in a network namespace: transactions
@@ -44,7 +44,7 @@ class NftShellIT {
     private Path warningNft;
     private final NftJson json = new NftJson(NAMES);
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    private final Log log = Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
+    private final DaemonLog log = DaemonLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
 
     @BeforeAll
     void lab() throws Exception {

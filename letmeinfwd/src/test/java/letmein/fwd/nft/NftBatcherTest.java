@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
 import letmein.proto.config.NftFamily;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * The batcher with a recording stand-in for nft (a fake because counting and blocking real nft
@@ -76,7 +76,7 @@ public class NftBatcherTest {
     @Test
     void fiftyConcurrentRequestsShareTwoTransactions() throws Exception {
         RecordingNft nft = new RecordingNft();
-        try (NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 1000)) {
+        try (NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 1000)) {
             CompletableFuture<Void> first = b.submit(change("C0"));
             assertThat(nft.firstEntered.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Void>> rest = new ArrayList<>();
@@ -98,7 +98,7 @@ public class NftBatcherTest {
     @Test
     void aFailingChangeFailsAloneAndTheOthersAreRetriedSeparately() throws Exception {
         RecordingNft nft = new RecordingNft();
-        try (NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 1000)) {
+        try (NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 1000)) {
             CompletableFuture<Void> first = b.submit(change("C0"));
             assertThat(nft.firstEntered.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> ok1 = b.submit(change("A"));
@@ -122,7 +122,7 @@ public class NftBatcherTest {
         nft.release.countDown();
         nft.listing = parse0("{\"nftables\":[{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":"
                 + "\"LETMEIN-INPUT\",\"handle\":17,\"comment\":\"192.0.2.1/jump/X/LETMEIN\",\"expr\":[]}}]}");
-        try (NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 1000)) {
+        try (NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 1000)) {
             NftBatcher.RuleRef ref = new NftBatcher.RuleRef("LETMEIN-INPUT", "192.0.2.1/jump/X/LETMEIN");
             b.submit(new NftBatcher.Change("del", List.of(ref, ref), List.of())).get(5, TimeUnit.SECONDS);
             b.submit(new NftBatcher.Change("absent", List.of(new NftBatcher.RuleRef("LETMEIN-INPUT", "nope")),
@@ -136,7 +136,7 @@ public class NftBatcherTest {
     void afterCloseSubmissionsFail() throws Exception {
         RecordingNft nft = new RecordingNft();
         nft.release.countDown();
-        NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 10);
+        NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 10);
         b.close();
         assertThatThrownBy(() -> b.submit(change("late")).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(NftException.class);
