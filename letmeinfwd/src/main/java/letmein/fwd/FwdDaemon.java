@@ -22,8 +22,8 @@ import letmein.fwd.lease.TimeSource;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftException;
-import letmein.fwd.nft.NftRunner;
-import letmein.fwd.nft.NftShell;
+import letmein.fwd.nft.NftProcess;
+import letmein.fwd.nft.NftSession;
 import letmein.fwd.server.Accounts;
 import letmein.fwd.server.FwdServer;
 import letmein.fwd.server.InheritedListener;
@@ -79,7 +79,7 @@ final class FwdDaemon implements AutoCloseable {
     // What start() got running, in the order it starts them; null (false) until then.
     private ScheduledThreadPoolExecutor timer;
     private FirewallSetup firewall;
-    private NftShell session;
+    private NftSession session;
     private NftBatcher batcher;
     private LeaseBook book;
     private FwdServer server;
@@ -186,7 +186,7 @@ final class FwdDaemon implements AutoCloseable {
         String exe = conf.nftables().exe();
         int connections = options.common().numConnections();
         long pid = ProcessHandle.current().pid();
-        NftRunner nft = new NftRunner(exe, NFT_TIMEOUT);
+        NftProcess nft = new NftProcess(exe, NFT_TIMEOUT);
         // one timer thread: the 1 s tick (lease expiry, nft session watchdog) and each connection's receive timeout
         timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fwd-timer");
@@ -200,7 +200,7 @@ final class FwdDaemon implements AutoCloseable {
             FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(), log);
             setup.start();
             firewall = setup;
-            session = new NftShell(nft, exe, NFT_TIMEOUT, NFT_SESSION_IDLE, NFT_SESSION_TRANSACTIONS, log);
+            session = new NftSession(nft, exe, NFT_TIMEOUT, NFT_SESSION_IDLE, NFT_SESSION_TRANSACTIONS, log);
             batcher = new NftBatcher(session, names, log, MAX_BATCH);
             RefreshMode refresh = new RefreshProbe(nft, names, log).detect();
             book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(),

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.NftBatcher;
-import letmein.fwd.nft.NftJson;
+import letmein.fwd.nft.NftCommands;
 import letmein.proto.config.JumpResource.JumpTarget;
 import letmein.proto.config.JumpResource;
 import letmein.proto.config.PortResource;
@@ -55,7 +55,7 @@ public final class LeaseBook {
     /** One jump rule: in {@code fromChain}, for {@code client}, to {@code target}. */
     record JumpKey(InetAddress client, String fromChain, String target, boolean matchSaddr) {
         NftBatcher.RuleRef ref() {
-            return new NftBatcher.RuleRef(fromChain, NftJson.jumpComment(client, target));
+            return new NftBatcher.RuleRef(fromChain, NftCommands.jumpComment(client, target));
         }
 
         @Override
@@ -81,7 +81,7 @@ public final class LeaseBook {
     }
 
     private final FirewallNames names;
-    private final NftJson json;
+    private final NftCommands json;
     private final Duration defaultTimeout;
     private final int maxNrRules;
     private final int controlRules;
@@ -96,7 +96,7 @@ public final class LeaseBook {
     public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int controlRules,
             NftBatcher batcher, TimeSource time, DaemonLog log, RefreshMode refresh) {
         this.names = names;
-        this.json = new NftJson(names);
+        this.json = new NftCommands(names);
         this.defaultTimeout = defaultTimeout;
         this.maxNrRules = maxNrRules;
         this.controlRules = controlRules;

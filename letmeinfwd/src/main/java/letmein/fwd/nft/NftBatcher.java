@@ -61,8 +61,8 @@ public final class NftBatcher implements AutoCloseable {
 
     private static final Pending STOP = new Pending(new Change("stop", List.of(), List.of()), null);
 
-    private final Nft nft;
-    private final NftJson json;
+    private final NftBackend nft;
+    private final NftCommands json;
     private final FirewallNames names;
     private final DaemonLog log;
     private final int maxBatch;
@@ -73,13 +73,13 @@ public final class NftBatcher implements AutoCloseable {
     private final AtomicLong largestBatch = new AtomicLong();
     private volatile boolean closed;
 
-    public NftBatcher(Nft nft, FirewallNames names, DaemonLog log, int maxBatch) {
+    public NftBatcher(NftBackend nft, FirewallNames names, DaemonLog log, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.nft = nft;
         this.names = names;
-        this.json = new NftJson(names);
+        this.json = new NftCommands(names);
         this.log = log;
         this.maxBatch = maxBatch;
         this.worker = new Thread(this::work, "nft-batcher");
@@ -203,9 +203,9 @@ public final class NftBatcher implements AutoCloseable {
             commands.addAll(p.change.commands());
         }
         if (!commands.isEmpty()) {
-            ObjectNode doc = NftJson.document(commands);
+            ObjectNode doc = NftCommands.document(commands);
             if (log.debugEnabled()) {
-                log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+                log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
             }
             nft.apply(doc);
             transactions.incrementAndGet();

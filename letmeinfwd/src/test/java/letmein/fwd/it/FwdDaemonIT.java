@@ -120,7 +120,7 @@ class FwdDaemonIT {
         lab.nftScript("add table inet lmprobe\nadd set inet lmprobe s { type ipv4_addr . inet_proto . inet_service; "
                 + "flags timeout; }\nadd element inet lmprobe s { 10.9.9.9 . tcp . 1 timeout 30s expires 3s }\n");
         lab.nftScript("add element inet lmprobe s { 10.9.9.9 . tcp . 1 timeout 30s expires 30s }\n");
-        com.fasterxml.jackson.databind.JsonNode listed = letmein.fwd.nft.Json.parse(
+        com.fasterxml.jackson.databind.JsonNode listed = letmein.fwd.nft.JsonText.parse(
                 lab.exec("nft", "-j", "list", "set", "inet", "lmprobe", "s").ok("nft list set").out());
         lab.nftScript("delete table inet lmprobe\n");
         long expires = -1;

@@ -27,10 +27,10 @@ import letmein.proto.daemon.DaemonLog;
 public class NftBatcherTest {
     public static final FirewallNames NAMES = new FirewallNames(NftFamily.INET, "filter", "LETMEIN-INPUT", Optional.empty(),
             Optional.empty());
-    private final NftJson json = new NftJson(NAMES);
+    private final NftCommands json = new NftCommands(NAMES);
 
     /** Records each transaction; the first blocks until released; rejects documents containing "fail". */
-    public static final class RecordingNft implements Nft {
+    public static final class RecordingNft implements NftBackend {
         public final List<String> documents = new ArrayList<>();
         final CountDownLatch firstEntered = new CountDownLatch(1);
         public final CountDownLatch release = new CountDownLatch(1);
@@ -39,7 +39,7 @@ public class NftBatcherTest {
 
         @Override
         public void apply(ObjectNode document) throws NftException {
-            String text = Json.text(document);
+            String text = JsonText.text(document);
             synchronized (this) {
                 documents.add(text);
             }
@@ -62,7 +62,7 @@ public class NftBatcherTest {
 
     public static JsonNode parse0(String s) {
         try {
-            return Json.parse(s);
+            return JsonText.parse(s);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

@@ -17,11 +17,11 @@ import letmein.proto.net.Addresses;
  * ports, chain names) only ever become JSON string/number nodes, never text spliced into a command.
  * Every method returns one command object ({@code {"add":{…}}}) for {@link #document}.
  */
-public final class NftJson {
+public final class NftCommands {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final FirewallNames names;
 
-    public NftJson(FirewallNames names) {
+    public NftCommands(FirewallNames names) {
         this.names = names;
     }
 
@@ -31,11 +31,6 @@ public final class NftJson {
         ArrayNode arr = doc.putArray("nftables");
         commands.forEach(arr::add);
         return doc;
-    }
-
-    /** Compact JSON text of a node (what is piped into {@code nft -j -f -}). */
-    public static String text(JsonNode node) {
-        return Json.text(node);
     }
 
     /** Set name for the address family of {@code address}. */
