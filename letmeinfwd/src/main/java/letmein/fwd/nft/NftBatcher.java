@@ -69,7 +69,6 @@ public final class NftBatcher implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private final AtomicLong transactions = new AtomicLong();
-    private final AtomicLong changes = new AtomicLong();
     private final AtomicLong largestBatch = new AtomicLong();
     private volatile boolean closed;
 
@@ -101,11 +100,6 @@ public final class NftBatcher implements AutoCloseable {
     /** Number of nft transactions run so far (for measurements and tests). */
     public long transactions() {
         return transactions.get();
-    }
-
-    /** Number of changes applied so far. */
-    public long changes() {
-        return changes.get();
     }
 
     /** Most changes merged into one successful transaction so far. */
@@ -210,7 +204,6 @@ public final class NftBatcher implements AutoCloseable {
             nft.apply(doc);
             transactions.incrementAndGet();
         }
-        changes.addAndGet(batch.size());
         if (batch.size() > largestBatch.get()) { // only this worker thread writes it
             largestBatch.set(batch.size());
         }

@@ -56,7 +56,6 @@ public final class FwdServer implements AutoCloseable {
     private final Duration receiveTimeout;
     private final DaemonLog log;
     private final Semaphore slots;
-    private final AtomicInteger active = new AtomicInteger();
     private final ThreadPoolExecutor workers;
     private volatile ServerSocketChannel listener;
     private Thread acceptor;
@@ -138,20 +137,17 @@ public final class FwdServer implements AutoCloseable {
                 pause(); // e.g. EMFILE: do not spin
                 continue;
             }
-            active.incrementAndGet();
             try {
                 workers.execute(() -> {
                     try {
                         serve(ch);
                     } finally {
                         closeQuietly(ch);
-                        active.decrementAndGet();
                         slots.release();
                     }
                 });
             } catch (RejectedExecutionException e) {
                 closeQuietly(ch); // shutting down
-                active.decrementAndGet();
                 slots.release();
                 return;
             }
@@ -164,11 +160,6 @@ public final class FwdServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Connections currently being served. */
-    public int activeConnections() {
-        return active.get();
     }
 
     /** Stops accepting; requests in progress get up to a second to finish. Idempotent. */
