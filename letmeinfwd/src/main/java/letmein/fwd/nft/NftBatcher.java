@@ -18,14 +18,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import letmein.proto.daemon.DaemonLog;
 
 /**
- * Merges concurrent firewall changes into one atomic {@code nft -j -f -} transaction. One worker thread
- * takes every change that queued up while the previous nft ran, so under load there is one process
- * spawn per batch, not per knock, and no artificial delay when idle. The kernel applies a transaction
- * whole or not at all; if a merged batch fails, each of its changes is retried alone so only the
- * culprit fails and nothing is left half-applied.
+ * Merges concurrent firewall changes into one atomic nft transaction, applied through an
+ * {@link NftBackend} (in letmeinfwd the long-lived {@link NftSession}). One worker thread takes every
+ * change that queued up while the previous transaction ran, so under load nft and the kernel see one
+ * transaction per batch, not per knock, and there is no artificial delay when idle. The kernel applies a
+ * transaction whole or not at all; if a merged batch fails, each of its changes is retried alone so only
+ * the culprit fails and nothing is left half-applied.
  */
 public final class NftBatcher implements AutoCloseable {
-    /** A rule identified like upstream: chain plus exact comment; its handle is looked up at apply time. */
+    /**
+     * A rule as letmeinfwd names it: chain plus exact comment ({@link NftCommands} writes the comments);
+     * its handle, which changes with every re-add, is looked up at apply time.
+     */
     public record RuleRef(String chain, String comment) {
         public RuleRef {
             Objects.requireNonNull(chain);
@@ -199,7 +203,7 @@ public final class NftBatcher implements AutoCloseable {
         if (!commands.isEmpty()) {
             ObjectNode doc = NftCommands.document(commands);
             if (log.debugEnabled()) {
-                log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
+                log.debug(() -> "nft transaction <<< " + JsonText.text(doc));
             }
             nft.apply(doc);
             transactions.incrementAndGet();

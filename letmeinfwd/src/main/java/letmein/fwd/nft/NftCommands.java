@@ -86,7 +86,7 @@ public final class NftCommands {
         return wrap("add", "rule", rule);
     }
 
-    /** Upstream's comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN}. */
+    /** The comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN} (letmeinfwd/README.md). */
     public static String controlComment(int port, L4Proto proto) {
         return "any/port/" + port + "/" + proto.name() + "/accept" + FirewallNames.COMMENT_SUFFIX;
     }
@@ -105,14 +105,16 @@ public final class NftCommands {
         return wrap("add", "rule", rule);
     }
 
-    /** Upstream's comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN}. */
+    /** The comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN} (letmeinfwd/README.md). */
     public static String jumpComment(InetAddress client, String target) {
         return Addresses.text(client) + "/jump/" + target + FirewallNames.COMMENT_SUFFIX;
     }
 
     /**
      * A jump lease: in {@code fromChain}, [{@code ip saddr CLIENT}] {@code jump TARGET}. The comment always
-     * names the client (upstream issue #32) so each client's rule is its own.
+     * names the client, even without the saddr match, so that each client's rule is its own: rules are
+     * found by comment ({@link NftBatcher.RuleRef}), and one client's expiry or revoke must not remove
+     * another's.
      */
     public ObjectNode addJumpRule(String fromChain, InetAddress client, boolean matchSaddr, String target) {
         InetAddress c = Addresses.canonical(client);

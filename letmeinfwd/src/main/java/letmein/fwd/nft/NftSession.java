@@ -28,10 +28,11 @@ import letmein.proto.daemon.DaemonLog;
  *
  * <p>Bounds: a transaction that has not ended when its deadline has passed is killed by {@link #watchdog()}
  * (letmeinfwd's 1 s timer runs it; the next transaction starts a new session). The transaction's own
- * thread reads nft's answer, so there is no reader thread and no hand-over per transaction. The session the session is ended after {@link #recycleAfter} transactions, because nft keeps a
- * line history that makes every command slower (0.2 → 1.1 ms per transaction after 20,000) and larger
- * (its input is closed, and it is killed if it has not exited a second later);
- * and after {@link #idle} without use, so an idle letmeinfwd has no nft child at all. If a freshly
+ * thread reads nft's answer, so there is no reader thread and no hand-over per transaction. A session
+ * is ended after {@link #recycleAfter} transactions, because nft keeps a line history that makes every
+ * command slower (0.2 → 1.1 ms per transaction after 20,000) and nft larger, and after {@link #idle}
+ * without use, so an idle letmeinfwd has no nft child at all. Ending a session closes nft's input; an nft
+ * that has not exited a second later is killed. If a freshly
  * started session does not answer the marker, interactive mode is given up for good (logged) and every
  * transaction starts its own nft through {@link NftProcess}. Listing a table always starts its own nft.
  */

@@ -34,7 +34,7 @@ class NftCommandsTest {
     }
 
     @Test
-    void controlRuleIsUpstreamsRuleWithoutSaddr() {
+    void controlRuleMatchesThePortWithoutSaddr() {
         assertThat(JsonText.text(json.addControlRule(5800, L4Proto.UDP))).isEqualTo("{\"add\":{\"rule\":{\"family\":\"inet\","
                 + "\"table\":\"filter\",\"chain\":\"LETMEIN-INPUT\",\"comment\":\"any/port/5800/UDP/accept/LETMEIN\",\"expr\":["
                 + "{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"udp\",\"field\":\"dport\"}},\"right\":5800}},"
