@@ -13,8 +13,8 @@ import letmein.proto.daemon.StartupException;
 /**
  * The one listening AF_UNIX socket systemd passes to letmeinfwd (socket activation). The JDK can adopt an
  * inherited socket only on stdin ({@link System#inheritedChannel()}), so bin/letmeinfwd moves systemd's
- * fd 3 to fd 0 before it execs the JVM (or the unit says {@code StandardInput=socket}); fd 0 is checked
- * first, so a wrong socket or none gets an error that says how to pass it.
+ * fd 3 to fd 0 before it execs the JVM (or the unit says {@code StandardInput=socket}). A wrong socket
+ * or none gets an error that says what fd 0 is and how to pass the socket.
  */
 public final class InheritedListener {
     private static final int STDIN = 0;
@@ -35,25 +35,31 @@ public final class InheritedListener {
         return true;
     }
 
-    /** The listening AF_UNIX socket systemd passed, which must be on stdin by now. */
+    /**
+     * The listening AF_UNIX socket systemd passed, which must be on stdin by now. The JDK decides first:
+     * {@code activation} only describes fd 0 for the error when it is something else. (It looks fd 0 up in
+     * {@code /proc/self/net}, which lists only this network namespace's sockets, and a socket passed
+     * into another namespace is a valid listener all the same.)
+     */
     public static ServerSocketChannel fromStdin(SocketActivation activation) throws StartupException {
-        SocketActivation.Passed stdin = activation.classify(STDIN);
-        if (stdin.kind() != SocketActivation.Kind.UNIX_LISTENER) {
-            throw notOnStdin(stdin.description());
-        }
         Channel ch;
         try {
             ch = System.inheritedChannel();
             if (ch instanceof ServerSocketChannel s && s.getLocalAddress() instanceof UnixDomainSocketAddress) {
                 return s;
             }
-            if (ch != null) {
-                ch.close();
-            }
         } catch (IOException e) {
             throw new StartupException("cannot take the socket systemd passed from stdin: " + e.getMessage(), e);
         }
-        throw notOnStdin(ch == null ? "not a socket" : ch.getClass().getSimpleName());
+        String what = activation.classify(STDIN).description(); // while fd 0 is still open
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // it is not used either way; the error below is what matters
+            }
+        }
+        throw notOnStdin(what);
     }
 
     private static StartupException notOnStdin(String what) {
