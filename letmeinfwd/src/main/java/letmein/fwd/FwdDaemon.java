@@ -49,7 +49,7 @@ import letmein.proto.daemon.SystemdNotify;
  * failed start-up as after a signal.
  */
 final class FwdDaemon implements AutoCloseable {
-    /** How long one connection may take to deliver its 60-byte request. */
+    /** How long one connection may take to deliver its 60-byte request (docs/PROTOCOL.md, letmeinfwd's side). */
     static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(13);
     /** Upper bound for one nft process, and for one transaction through the nft session. */
     static final Duration NFT_TIMEOUT = Duration.ofSeconds(20);

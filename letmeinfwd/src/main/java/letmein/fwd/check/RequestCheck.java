@@ -16,8 +16,8 @@ import letmein.proto.net.Addresses;
  * Decides whether an IPC request may touch the firewall, before anything is sent to nft. In this order,
  * the first failure being the reason logged: it must be a request, carry this daemon's config checksum,
  * name a sane address, an existing resource the user may open, an address family the nftables family
- * can hold, a port that is not the control port, and only chains that are configured. A refusal carries
- * the reason for the log.
+ * can hold, a port that is not the control port, and only chains that are configured (docs/PROTOCOL.md,
+ * letmeinfwd's side). A refusal carries the reason for the log.
  */
 public final class RequestCheck {
     /** The outcome of a check. */

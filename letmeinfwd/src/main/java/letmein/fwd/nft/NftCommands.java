@@ -86,7 +86,7 @@ public final class NftCommands {
         return wrap("add", "rule", rule);
     }
 
-    /** The comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN} (letmeinfwd/README.md). */
+    /** The comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN} (docs/PROTOCOL.md). */
     public static String controlComment(int port, L4Proto proto) {
         return "any/port/" + port + "/" + proto.name() + "/accept" + FirewallNames.COMMENT_SUFFIX;
     }
@@ -105,7 +105,7 @@ public final class NftCommands {
         return wrap("add", "rule", rule);
     }
 
-    /** The comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN} (letmeinfwd/README.md). */
+    /** The comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN} (docs/PROTOCOL.md). */
     public static String jumpComment(InetAddress client, String target) {
         return Addresses.text(client) + "/jump/" + target + FirewallNames.COMMENT_SUFFIX;
     }

@@ -165,6 +165,7 @@ class FwdDaemonIT {
         byte[] frame = FwdCodec.encode(new FwdMessage.Install(new UserId(1), new ResourceId(0x10), ip("10.0.6.1"),
                 d.checksum));
         // rewrite it the other way the frame can carry an IPv4 client: ADDR_TYPE 0 (IPv6) with ::ffff:10.0.6.1
+        // (docs/PROTOCOL.md, the IPC message)
         ByteBuffer b = ByteBuffer.wrap(frame);
         b.putShort(10, (short) 0);
         b.put(12 + 10, (byte) 0xff).put(12 + 11, (byte) 0xff);
