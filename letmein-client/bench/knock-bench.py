@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Whole-process start-up benchmark of `letmein knock` (spec README section 4: <= 50 ms median).
+"""Whole-process start-up benchmark of `letmein knock` (target: <= 50 ms median, see the
+table in docs/benchmarks.md).
 
-Starts letmein.client.testserver.BenchServer (test classes; a letmeind stand-in) on 127.0.0.1 only,
-writes a client config for it into a temporary directory, then runs every given launcher once per
-round, in rotating order, so that load from other processes hits all variants alike. Prints median,
-quartiles, minimum and the median CPU time (user+sys) of each, and the load average.
+Starts letmein.client.testserver.BenchServer (test classes; the client's loopback server, i.e. the real
+server-side session without a firewall) on 127.0.0.1 only, writes a client config for it into a
+temporary directory, then runs every given launcher once per round, in rotating order, so that load
+from other processes hits all variants alike. Prints median, quartiles, minimum and the median CPU
+time (user+sys) of each, and the load average.
 
 Usage (after `mvn -B package` of letmein-proto and letmein-client):
     letmein-client/bench/knock-bench.py [--rounds N] [NAME=LAUNCHER ...]

@@ -23,8 +23,9 @@ public final class Main {
 
     /**
      * BouncyCastle's one-time set-up, on a spare thread while the main thread reads the config and
-     * resolves the host (spec README §4: the client starts for every ssh connection). Silent: a failure
-     * here shows up again, with its real message, when the main thread computes the MAC.
+     * resolves the host (the client starts for every ssh connection; docs/client.md, "Start-up and the
+     * class-data-sharing archive"). Silent: a failure here shows up again, with its real message, when
+     * the main thread computes the MAC.
      */
     private static final class WarmUp implements Runnable {
         @Override

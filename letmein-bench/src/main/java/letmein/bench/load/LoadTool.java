@@ -1,18 +1,13 @@
 package letmein.bench.load;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,25 +15,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import letmein.client.net.KnockException;
+import letmein.client.net.Progress;
+import letmein.client.net.RetryPolicy;
+import letmein.client.net.TcpExchange;
+import letmein.client.net.Ticker;
+import letmein.client.net.UdpExchange;
 import letmein.proto.auth.Key;
 import letmein.proto.auth.Messages;
 import letmein.proto.auth.SecureRandomness;
-import letmein.proto.wire.FrameCodec;
+import letmein.proto.session.ClientExchange;
 import letmein.proto.wire.Message;
 import letmein.proto.wire.Operation;
-import letmein.proto.wire.ProtocolException;
 import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
 
 /**
- * Load generator for the lab (issue 8): N concurrent clients, each doing full knocks (KNOCK, CHALLENGE,
- * RESPONSE, COMEIN) back to back over TCP or UDP against a real letmeind + letmeinfwd + nft, for a bounded
- * time and count. Reports throughput, latency percentiles, the success ratio and the daemons' resident
+ * Load generator for the lab (docs/benchmarks.md): N concurrent clients, each doing full knocks (KNOCK,
+ * CHALLENGE, RESPONSE, COMEIN) back to back over TCP or UDP against a real letmeind + letmeinfwd + nft, for
+ * a bounded time and count. Reports throughput, latency percentiles, the success ratio and the daemons' resident
  * memory, as a table (stdout) and JSON (--json FILE).
  *
- * <p>Why a separate tool and not the client: the client is one knock per JVM start; a load test needs
- * thousands per second from one process. It speaks the wire protocol through letmein-proto, the same
- * code the client uses.
+ * <p>Why a separate tool and not the {@code letmein} command: the command is one knock per JVM start; a load
+ * test needs thousands per second from one process. Each knock runs the client's own exchange classes
+ * ({@code letmein.client.net}), so the lab measures the code users run.
  *
  * <p>Safety: it refuses any server address that is not loopback or private (10/8, 172.16/12, 192.168/16,
  * fc00::/7), so it can only ever be pointed at a lab.
@@ -201,12 +201,21 @@ public final class LoadTool {
         return a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc; // ULA fc00::/7
     }
 
-    /** One client's results: latencies of successful knocks (ns) and failure counts. */
+    /**
+     * One client's results: latencies of successful knocks (ns) and failure counts. Each knock is one run of
+     * the client's own {@link TcpExchange} or {@link UdpExchange} (the code {@code letmein knock} runs),
+     * from the next source address when {@code --sources} is given. UDP makes a single attempt bounded by
+     * {@code --timeout-ms} (no retries: a lost datagram must show in the success ratio, not be hidden by a
+     * second attempt); TCP bounds each step by it.
+     */
     static final class Worker implements Runnable {
         private final Options o;
-        private final Messages messages = new Messages(new SecureRandomness());
         private final AtomicLong budget;
         private final long endNanos;
+        private final TcpExchange tcp;
+        private final UdpExchange udp;
+        private final ClientExchange.Request request;
+        private final Duration timeout;
         long[] lat = new long[1024];
         int n;
         final long[] failures = new long[Failure.values().length];
@@ -215,13 +224,19 @@ public final class LoadTool {
             this.o = o;
             this.budget = budget;
             this.endNanos = endNanos;
+            Messages messages = new Messages(new SecureRandomness());
+            this.timeout = Duration.ofMillis(o.timeoutMs());
+            this.tcp = new TcpExchange(messages, Progress.silent());
+            this.udp = new UdpExchange(messages, Ticker.system(), Progress.silent(),
+                    new RetryPolicy(timeout, 1.0, timeout));
+            this.request = new ClientExchange.Request(Operation.KNOCK, o.key(), o.user(), o.resource());
         }
 
         @Override
         public void run() {
             while (System.nanoTime() < endNanos && budget.getAndDecrement() > 0) {
                 long t0 = System.nanoTime();
-                Failure f = o.udp() ? udpKnock() : tcpKnock();
+                Failure f = knock();
                 long t1 = System.nanoTime();
                 if (f == null) {
                     if (n == lat.length) {
@@ -234,79 +249,36 @@ public final class LoadTool {
             }
         }
 
-        private Failure tcpKnock() {
-            try (Socket s = new Socket()) {
-                if (o.sources() > 0) {
-                    s.bind(new InetSocketAddress(nextSource(o), 0));
+        /** One full knock; null on success, else why it failed. */
+        private Failure knock() {
+            try {
+                InetAddress source = o.sources() > 0 ? nextSource(o) : null;
+                if (o.udp()) {
+                    udp.run(o.server(), source, request, timeout);
+                } else {
+                    tcp.run(o.server(), source, request, timeout);
                 }
-                s.connect(o.server(), o.timeoutMs());
-                s.setTcpNoDelay(true);
-                s.setSoTimeout(o.timeoutMs());
-                OutputStream out = s.getOutputStream();
-                InputStream in = s.getInputStream();
-                out.write(FrameCodec.encode(messages.opening(Operation.KNOCK, o.key(), o.user(), o.resource())));
-                Message ch = read(in);
-                if (ch.operation() != Operation.CHALLENGE) {
-                    return unexpected(ch);
-                }
-                out.write(FrameCodec.encode(messages.response(o.key(), ch)));
-                Message done = read(in);
-                return done.operation() == Operation.COMEIN ? null : unexpected(done);
-            } catch (SocketTimeoutException e) {
-                return Failure.TIMEOUT;
-            } catch (ProtocolException e) {
-                return Failure.BAD_REPLY;
-            } catch (IOException e) {
+                return null;
+            } catch (KnockException e) {
+                return failure(e.kind());
+            } catch (IOException e) { // no such source address
                 return Failure.IO;
             }
         }
+    }
 
-        /** A reply that is not the next step of the exchange: the server's refusal or a protocol error. */
-        private static Failure unexpected(Message reply) {
-            return reply.operation() == Operation.GOAWAY ? Failure.GOAWAY : Failure.BAD_REPLY;
+    /** The load tool's failure columns for the client's failure kinds. */
+    static Failure failure(KnockException.Kind kind) {
+        if (kind == KnockException.Kind.NO_ANSWER) {
+            return Failure.TIMEOUT; // silence, or a close without a reply
         }
-
-        private static Message read(InputStream in) throws IOException, ProtocolException {
-            byte[] f = in.readNBytes(Message.SIZE);
-            if (f.length < Message.SIZE) {
-                throw new IOException("connection closed after " + f.length + " bytes");
-            }
-            return FrameCodec.decode(f);
+        if (kind == KnockException.Kind.REJECTED) {
+            return Failure.GOAWAY;
         }
-
-        private Failure udpKnock() {
-            try (DatagramSocket s = o.sources() > 0 ? new DatagramSocket(new InetSocketAddress(nextSource(o), 0))
-                    : new DatagramSocket()) {
-                s.connect(o.server());
-                s.setSoTimeout(o.timeoutMs());
-                byte[] knock = FrameCodec.encode(messages.opening(Operation.KNOCK, o.key(), o.user(), o.resource()));
-                s.send(new DatagramPacket(knock, knock.length));
-                Message ch = receive(s);
-                if (ch.operation() != Operation.CHALLENGE) {
-                    return unexpected(ch);
-                }
-                byte[] resp = FrameCodec.encode(messages.response(o.key(), ch));
-                s.send(new DatagramPacket(resp, resp.length));
-                Message done = receive(s);
-                return done.operation() == Operation.COMEIN ? null : unexpected(done);
-            } catch (SocketTimeoutException e) {
-                return Failure.TIMEOUT;
-            } catch (ProtocolException e) {
-                return Failure.BAD_REPLY;
-            } catch (IOException e) {
-                return Failure.IO;
-            }
+        if (kind == KnockException.Kind.BAD_REPLY) {
+            return Failure.BAD_REPLY;
         }
-
-        private static Message receive(DatagramSocket s) throws IOException, ProtocolException {
-            byte[] buf = new byte[Message.SIZE + 1];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            s.receive(p);
-            if (p.getLength() != Message.SIZE) {
-                throw new ProtocolException("datagram of " + p.getLength() + " bytes");
-            }
-            return FrameCodec.decode(Arrays.copyOf(buf, Message.SIZE));
-        }
+        return Failure.IO; // refused, unreachable
     }
 
     private static final AtomicLong NEXT_SOURCE = new AtomicLong();

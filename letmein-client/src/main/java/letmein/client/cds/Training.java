@@ -1,36 +1,28 @@
 package letmein.client.cds;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import letmein.client.Environment;
 import letmein.client.Main;
 import letmein.client.net.RetryPolicy;
 import letmein.proto.auth.Key;
-import letmein.proto.auth.Messages;
 import letmein.proto.auth.SecureRandomness;
-import letmein.proto.wire.FrameCodec;
-import letmein.proto.wire.Message;
-import letmein.proto.wire.Operation;
-import letmein.proto.wire.ProtocolException;
+import letmein.proto.wire.ResourceId;
+import letmein.proto.wire.UserId;
 
 /**
- * Build-time training run for the class-data-sharing archive: started once with
- * {@code -XX:ArchiveClassesAtExit=letmein.jsa} during {@code mvn package}, it drives the real command
- * line through a TCP and a UDP knock, a revoke, gen-key and the help text against a throw-away
- * loopback answerer, so every class on the knock path is in the archive that {@code bin/letmein} maps
- * at start. The answerer here only replays the message sequence (it checks nothing); it is not a
- * server and never leaves this process.
+ * Build-time training run for the class-data-sharing archive (docs/client.md, "Start-up and the
+ * class-data-sharing archive"): the build and the package's postinst run it once while the JVM records
+ * the classes it loads; it drives the real command line through a TCP and a UDP knock, a
+ * revoke, gen-key and the help text against an in-process {@link LoopbackServer} (the real server-side
+ * session on 127.0.0.1, never reachable from outside this process), so every class on the knock path is
+ * in the archive that {@code bin/letmein} maps at start.
  */
 public final class Training {
     private Training() {
@@ -39,17 +31,9 @@ public final class Training {
     public static void main(String[] args) throws Exception {
         Main.startWarmUp().join();
         Key key = Key.of(new SecureRandomness().bytes(Key.SIZE));
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        try (ServerSocket tcp = new ServerSocket(0, 8, lo);
-                DatagramSocket udp = bindUdp(lo, tcp.getLocalPort())) {
-            Messages messages = new Messages(new SecureRandomness());
-            Thread t = new Thread(() -> answerTcp(tcp, messages), "training-tcp");
-            t.setDaemon(true);
-            t.start();
-            Thread u = new Thread(() -> answerUdp(udp, messages), "training-udp");
-            u.setDaemon(true);
-            u.start();
-            int port = tcp.getLocalPort();
+        try (LoopbackServer server = new LoopbackServer(Map.of(UserId.parse("00000001"), key),
+                Set.of(ResourceId.parse("00000002")))) {
+            int port = server.start(InetAddress.getLoopbackAddress(), true, true);
             Path conf = Files.createTempFile("letmein-cds", ".conf");
             try {
                 Files.writeString(conf, "[GENERAL]\nport = " + port + " / tcp, udp\ncontrol-timeout = 5\n"
@@ -84,61 +68,6 @@ public final class Training {
         int code = Main.run(args, env);
         if (code != 0) {
             throw new IllegalStateException("training run failed (" + code + "): " + String.join(" ", args));
-        }
-    }
-
-    private static DatagramSocket bindUdp(InetAddress lo, int port) throws IOException {
-        DatagramSocket d = new DatagramSocket(null);
-        d.bind(new InetSocketAddress(lo, port));
-        return d;
-    }
-
-    private static byte[] reply(Messages messages, byte[] frame) {
-        try {
-            Message m = FrameCodec.decode(frame);
-            if (m.operation().opensSession()) {
-                return FrameCodec.encode(messages.challenge(m.user(), m.resource()));
-            }
-            if (m.operation() == Operation.RESPONSE) {
-                return FrameCodec.encode(messages.comeIn(m.user(), m.resource()));
-            }
-        } catch (ProtocolException e) {
-            return null;
-        }
-        return null;
-    }
-
-    private static void answerTcp(ServerSocket tcp, Messages messages) {
-        while (true) {
-            try (Socket s = tcp.accept()) {
-                InputStream in = s.getInputStream();
-                for (int i = 0; i < 2; i++) {
-                    byte[] frame = in.readNBytes(Message.SIZE);
-                    byte[] r = frame.length == Message.SIZE ? reply(messages, frame) : null;
-                    if (r == null) {
-                        break;
-                    }
-                    s.getOutputStream().write(r);
-                }
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private static void answerUdp(DatagramSocket udp, Messages messages) {
-        byte[] buf = new byte[Message.SIZE];
-        while (true) {
-            try {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                udp.receive(p);
-                byte[] r = p.getLength() == Message.SIZE ? reply(messages, p.getData().clone()) : null;
-                if (r != null) {
-                    udp.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
-                }
-            } catch (IOException e) {
-                return;
-            }
         }
     }
 }

@@ -3,8 +3,8 @@ package letmein.client.check;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
+import letmein.client.check.PortProbe.Reach;
 import letmein.client.net.KnockException;
-import letmein.client.net.PortProbe.Reach;
 import letmein.client.plan.Family;
 
 /**

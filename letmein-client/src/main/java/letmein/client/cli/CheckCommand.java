@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * Exit 0 only if every audited family behaved; 1 if the port was reachable without a knock, the
  * families disagree, or nothing could be audited.
  */
-@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true, version = Cli.VERSION,
+@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         customSynopsis = "letmein check [-46TU] [-P PORT] [-r RESOURCE] [-u USER] HOST PORT",
         description = {"Audit HOST:PORT over IPv6 and IPv4: shut before a knock, open after it, then revoke.",
             "Prints a table; exit 0 if every family behaved, 1 if the port is exposed without a knock,",

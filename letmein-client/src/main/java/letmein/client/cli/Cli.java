@@ -11,8 +11,6 @@ import picocli.CommandLine;
  * error ({@code Error: …} on stderr), 2 usage error.
  */
 public final class Cli {
-    public static final String VERSION = "letmein version 12.5.0";
-
     private Cli() {
     }
 

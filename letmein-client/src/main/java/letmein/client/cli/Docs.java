@@ -18,6 +18,7 @@ import letmein.client.plan.Resolver;
 import letmein.proto.auth.SecureRandomness;
 import letmein.proto.config.ClientConfig;
 import letmein.proto.config.GeneralConfig;
+import letmein.proto.daemon.Version;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +68,7 @@ public final class Docs {
 
     static String manPage(CommandLine cl) {
         StringBuilder m = new StringBuilder();
-        m.append(".TH LETMEIN 1 \"\" \"letmein 12.5.0\" \"User Commands\"\n");
+        m.append(".TH LETMEIN 1 \"\" \"letmein ").append(Version.text()).append("\" \"User Commands\"\n");
         m.append(".SH NAME\nletmein \\- knock on a letmein server so that it opens a port for this host\n");
         m.append(".SH SYNOPSIS\n");
         m.append(".B letmein\n[\\fB-c\\fR \\fIFILE\\fR] [\\fB--verbose\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n.br\n");

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code letmein gen-key}: a fresh random key line to paste into both [KEYS] sections. */
-@Command(name = "gen-key", mixinStandardHelpOptions = true, version = Cli.VERSION, description = "Generate a new random key and print it as a [KEYS] line: USER = KEY.")
+@Command(name = "gen-key", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Generate a new random key and print it as a [KEYS] line: USER = KEY.")
 public final class GenKeyCommand implements Callable<Integer> {
     @ParentCommand
     LetmeinCommand parent;

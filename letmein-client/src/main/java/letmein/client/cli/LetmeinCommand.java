@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import letmein.client.Environment;
-import letmein.client.net.Diagnostics;
 import letmein.proto.config.ClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code letmein} command: global options, {@code --check-config}, no-subcommand help. */
-@Command(name = "letmein", version = Cli.VERSION, sortOptions = false,
+@Command(name = "letmein", versionProvider = VersionProvider.class, sortOptions = false,
         description = "Knock on a letmein server so that it opens a port for this host.",
         footer = {"", "Exit status: 0 success, 1 error, 2 usage error.",
             "ssh: ProxyCommand letmein connect %%h %%p   (see conf/ssh_config.example)"})

@@ -5,7 +5,8 @@ import letmein.proto.wire.Operation;
 import picocli.CommandLine.Command;
 
 /** {@code letmein revoke}: ask the server to close again what a knock opened. */
-@Command(name = "revoke", sortOptions = false, mixinStandardHelpOptions = true, version = Cli.VERSION,
+@Command(name = "revoke", sortOptions = false, mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Revoke: ask the server to close PORT (or --resource) again for this host.")
 public final class RevokeCommand extends PlanCommand implements Callable<Integer> {
     @Override

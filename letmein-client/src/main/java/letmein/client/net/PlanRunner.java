@@ -5,12 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import letmein.client.plan.KnockPlan;
+import letmein.client.plan.Transport;
+import letmein.proto.auth.Messages;
+import letmein.proto.session.ClientExchange;
 import letmein.proto.wire.Operation;
 
 /**
- * Carries out a {@link KnockPlan}: one independent exchange per target, in order. In "try both" mode
- * every target is knocked (so ssh works over either family afterwards); otherwise the first failure
- * stops the sequence, as upstream does for {@code -4 -6}.
+ * The one way the client runs knocks: a {@link KnockPlan} carried out target by target over the plan's
+ * transport ({@link TcpExchange} or {@link UdpExchange}), one independent exchange per target. In
+ * "try both" mode every target is knocked (so ssh works over either family afterwards); otherwise the
+ * first failure stops the sequence, as upstream does for {@code -4 -6}. {@code connect} and
+ * {@code check} knock single targets through {@link #knock}. Not thread-safe.
  */
 public final class PlanRunner {
     /** What happened for one target; {@code failure} is empty on success. */
@@ -20,28 +25,54 @@ public final class PlanRunner {
         }
     }
 
-    private final Knocker knocker;
+    private final Messages messages;
+    private final Ticker ticker;
+    private final Progress progress;
+    private final RetryPolicy retry;
+    private TcpExchange tcp;
+    private UdpExchange udp;
 
-    public PlanRunner(Knocker knocker) {
-        this.knocker = knocker;
+    /** The parts of both exchanges; each is built on first use, so a knock loads only its transport's class. */
+    public PlanRunner(Messages messages, Ticker ticker, Progress progress, RetryPolicy retry) {
+        this.messages = messages;
+        this.ticker = ticker;
+        this.progress = progress;
+        this.retry = retry;
     }
 
+    /** Every target of {@code plan}, in order, as the plan's success rule asks. */
     public List<Result> run(KnockPlan plan, Operation op) {
-        Knocker.Exchange ex = new Knocker.Exchange(op, plan.key(), plan.user(), plan.resource());
         List<Result> results = new ArrayList<>();
         for (KnockPlan.Target t : plan.targets()) {
-            try {
-                knocker.run(new InetSocketAddress(t.address(), plan.serverPort()), plan.transport(), ex,
-                        plan.controlTimeout());
-                results.add(new Result(t, Optional.empty()));
-            } catch (KnockException e) {
-                results.add(new Result(t, Optional.of(e)));
-                if (!plan.anySuffices()) {
-                    break;
-                }
+            Result r = knock(plan, t, op);
+            results.add(r);
+            if (!r.ok() && !plan.anySuffices()) {
+                break;
             }
         }
         return results;
+    }
+
+    /** One exchange ({@code op}: KNOCK or REVOKE) with one target of {@code plan}. */
+    public Result knock(KnockPlan plan, KnockPlan.Target target, Operation op) {
+        ClientExchange.Request request = new ClientExchange.Request(op, plan.key(), plan.user(), plan.resource());
+        InetSocketAddress server = new InetSocketAddress(target.address(), plan.serverPort());
+        try {
+            if (plan.transport() == Transport.TCP) {
+                if (tcp == null) {
+                    tcp = new TcpExchange(messages, progress);
+                }
+                tcp.run(server, request, plan.controlTimeout());
+            } else {
+                if (udp == null) {
+                    udp = new UdpExchange(messages, ticker, progress, retry);
+                }
+                udp.run(server, request, plan.controlTimeout());
+            }
+            return new Result(target, Optional.empty());
+        } catch (KnockException e) {
+            return new Result(target, Optional.of(e));
+        }
     }
 
     /** True if the plan's success rule is met by {@code results}. */

@@ -21,9 +21,9 @@ public final class Relay {
      * Runs until the server closes its side. Returns normally then; throws if the connection broke
      * (reset, I/O error), with a message for stderr.
      */
-    public static void run(SocketChannel socket, InputStream in, OutputStream out, Diagnostics diag)
+    public static void run(SocketChannel socket, InputStream in, OutputStream out, Progress progress)
             throws IOException {
-        Thread upstream = new Thread(() -> copyUp(socket, in, diag), "letmein-relay-stdin");
+        Thread upstream = new Thread(() -> copyUp(socket, in, progress), "letmein-relay-stdin");
         upstream.setDaemon(true); // a blocked stdin read must not keep the process alive
         upstream.start();
         ByteBuffer buf = ByteBuffer.allocate(BUFFER);
@@ -40,11 +40,11 @@ public final class Relay {
         } finally {
             out.flush();
         }
-        diag.progress("Connection closed by the server; relay done.");
+        progress.progress("Connection closed by the server; relay done.");
         socket.close(); // also ends a blocked upstream write
     }
 
-    private static void copyUp(SocketChannel socket, InputStream in, Diagnostics diag) {
+    private static void copyUp(SocketChannel socket, InputStream in, Progress progress) {
         byte[] b = new byte[BUFFER];
         try {
             while (true) {
@@ -57,11 +57,11 @@ public final class Relay {
                     socket.write(bb);
                 }
             }
-            diag.progress("End of input; half-closing the connection.");
+            progress.progress("End of input; half-closing the connection.");
             socket.shutdownOutput();
         } catch (IOException e) {
             if (socket.isOpen()) {
-                diag.warn("relaying input to the server stopped: " + e.getMessage());
+                progress.warn("relaying input to the server stopped: " + e.getMessage());
                 try {
                     socket.shutdownOutput();
                 } catch (IOException ignored) {

@@ -55,7 +55,7 @@ public record KnockPlan(String host, List<Target> targets, boolean anySuffices, 
      * Applies upstream's rules: user from {@code -u} or {@code [CLIENT] default-user}; its key must be
      * in the config; resource from {@code -r} or the first port resource for PORT that the user may
      * open; TCP unless {@code -U} (or the config enables only UDP), {@code -T} wins over {@code -U};
-     * families per the dual-stack table of upstream-behaviour §5.
+     * families as docs/client.md ("Address families") describes, case by case in KnockPlanTest.
      */
     public static KnockPlan build(KnockRequest req, ClientConfig config, Resolver resolver) throws PlanException {
         UserId user = req.user().orElse(config.defaultUser());

@@ -4,8 +4,6 @@ import static letmein.client.TestSupport.KEY;
 import static letmein.client.TestSupport.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,19 +14,20 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import letmein.client.plan.Transport;
 import letmein.client.testserver.RefServer;
 import letmein.proto.auth.Messages;
 import letmein.proto.auth.SecureRandomness;
+import letmein.proto.session.ClientExchange;
 import letmein.proto.wire.Operation;
 import letmein.proto.wire.ResourceId;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spec README §2.7: with 30% of datagrams lost in each direction (seeded, in the {@link RefServer}
- * stand-in for letmeind), UDP knocks with the default retry policy and control-timeout (5 s) must
- * still succeed ≥ 99% of the time; without retries only 0.7⁴ ≈ 24% would. Measures 200 knocks
- * and prints the ratio; asserts a margin below the target so one unlucky seed cannot flake the build.
+ * The UDP retry rule (docs/client.md, "UDP"): with 30% of datagrams lost in each direction (seeded, in
+ * the {@link RefServer} stand-in for letmeind), {@link UdpExchange} knocks with the default retry policy
+ * and control-timeout (5 s) must still succeed ≥ 99% of the time; without retries only 0.7⁴ ≈ 24%
+ * would. Measures 200 knocks and prints the ratio; asserts a margin below the target so one unlucky
+ * seed cannot flake the build.
  */
 class UdpLossIT {
     private static final ResourceId RES = ResourceId.parse("1000");
@@ -39,9 +38,8 @@ class UdpLossIT {
         try (RefServer server = new RefServer(Map.of(USER, KEY), Set.of(RES))) {
             int port = server.start(InetAddress.getLoopbackAddress(), false, true);
             server.loss(0.30, 0.30).restartStaleSessions();
-            Diagnostics quiet = new Diagnostics(new PrintStream(OutputStream.nullOutputStream()), false);
-            Knocker knocker = new Knocker(new Messages(new SecureRandomness()), Ticker.system(), quiet,
-                    RetryPolicy.DEFAULT);
+            UdpExchange udp = new UdpExchange(new Messages(new SecureRandomness()), Ticker.system(),
+                    Progress.silent(), RetryPolicy.DEFAULT);
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<KnockException.Kind>> results = new ArrayList<>();
@@ -49,7 +47,7 @@ class UdpLossIT {
             for (int i = 0; i < total; i++) {
                 results.add(pool.submit(() -> {
                     try {
-                        knocker.run(target, Transport.UDP, new Knocker.Exchange(Operation.KNOCK, KEY, USER, RES),
+                        udp.run(target, new ClientExchange.Request(Operation.KNOCK, KEY, USER, RES),
                                 Duration.ofSeconds(5));
                         return null;
                     } catch (KnockException e) {

@@ -147,7 +147,7 @@ class KnockPlanTest {
         assertThat(KnockPlan.build(req("192.0.2.7", 22, "P=7000"), both, NO_DNS).serverPort()).isEqualTo(7000);
     }
 
-    // --- upstream-behaviour §5 dual-stack table
+    // --- address families (docs/client.md, "Address families")
 
     @Test
     void nameWithAAndAaaaTriesBothIpv6First() throws Exception {

@@ -13,6 +13,9 @@ import java.util.Optional;
  * what each passed file descriptor is by looking its socket inode up in {@code /proc/self/net/*}.
  * letmeind takes one listening TCP and one UDP socket (from fd 3), letmeinfwd one listening AF_UNIX
  * stream socket; each daemon states which kinds it accepts, and anything else is a clear error.
+ * {@code /proc/self/net} lists only the sockets of the process's own network namespace, so a socket
+ * made in another namespace and passed in classifies as {@link Kind#OTHER}; a daemon that can check a
+ * socket another way (letmeinfwd: {@code System.inheritedChannel()}) should do that first.
  */
 public final class SocketActivation {
     /** The first file descriptor systemd passes. */

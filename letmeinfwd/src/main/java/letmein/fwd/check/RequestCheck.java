@@ -13,10 +13,11 @@ import letmein.proto.fwd.FwdMessage;
 import letmein.proto.net.Addresses;
 
 /**
- * Decides whether an IPC request may touch the firewall, before anything is sent to nft (upstream
- * order): it must be a request, carry this daemon's config checksum, name a sane address, an existing
- * resource the user may open, a port that is not the control port, an address family the nftables
- * family can hold, and only chains that are configured. A refusal carries the reason for the log.
+ * Decides whether an IPC request may touch the firewall, before anything is sent to nft. In this order,
+ * the first failure being the reason logged: it must be a request, carry this daemon's config checksum,
+ * name a sane address, an existing resource the user may open, an address family the nftables family
+ * can hold, a port that is not the control port, and only chains that are configured (docs/PROTOCOL.md,
+ * letmeinfwd's side). A refusal carries the reason for the log.
  */
 public final class RequestCheck {
     /** The outcome of a check. */

@@ -8,13 +8,14 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
+import letmein.fwd.nft.JsonText;
 import letmein.fwd.nft.L4Proto;
-import letmein.fwd.nft.Nft;
+import letmein.fwd.nft.NftBackend;
+import letmein.fwd.nft.NftCommands;
 import letmein.fwd.nft.NftException;
-import letmein.fwd.nft.NftJson;
 import letmein.proto.config.ControlPort;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * Start-up reconciliation and shutdown cleanup. At start: checks that the admin's table and chains
@@ -23,16 +24,16 @@ import letmein.proto.config.ControlPort;
  * control port. At stop: removes all of it, again atomically.
  */
 public final class FirewallSetup {
-    private final Nft nft;
+    private final NftBackend nft;
     private final FirewallNames names;
-    private final NftJson json;
+    private final NftCommands json;
     private final ControlPort control;
-    private final Log log;
+    private final DaemonLog log;
 
-    public FirewallSetup(Nft nft, FirewallNames names, ControlPort control, Log log) {
+    public FirewallSetup(NftBackend nft, FirewallNames names, ControlPort control, DaemonLog log) {
         this.nft = nft;
         this.names = names;
-        this.json = new NftJson(names);
+        this.json = new NftCommands(names);
         this.control = control;
         this.log = log;
     }
@@ -61,8 +62,8 @@ public final class FirewallSetup {
         if (control.udp()) {
             cmds.add(json.addControlRule(control.port(), L4Proto.UDP));
         }
-        ObjectNode doc = NftJson.document(cmds);
-        log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+        ObjectNode doc = NftCommands.document(cmds);
+        log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
         nft.apply(doc);
         log.info("firewall ready family=" + names.family().nftName() + " table=" + names.table() + " chain-input="
                 + names.chainInput() + " sets=" + (names.hasV4() ? FirewallNames.SET_V4 + " " : "")
@@ -74,8 +75,8 @@ public final class FirewallSetup {
     public void stop() throws NftException {
         List<ObjectNode> cmds = leftovers(nft.listTable(names));
         if (!cmds.isEmpty()) {
-            ObjectNode doc = NftJson.document(cmds);
-            log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+            ObjectNode doc = NftCommands.document(cmds);
+            log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
             nft.apply(doc);
         }
         log.info("firewall cleaned: removed " + cmds.size() + " rules/sets of letmeinfwd");

@@ -13,15 +13,15 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.NftBatcher;
-import letmein.fwd.nft.NftJson;
+import letmein.fwd.nft.NftCommands;
 import letmein.proto.config.JumpResource;
 import letmein.proto.config.JumpResource.JumpTarget;
 import letmein.proto.config.PortResource;
 import letmein.proto.config.Resource;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.net.Addresses;
 import letmein.proto.wire.UserId;
 
@@ -55,7 +55,7 @@ public final class LeaseBook {
     /** One jump rule: in {@code fromChain}, for {@code client}, to {@code target}. */
     record JumpKey(InetAddress client, String fromChain, String target, boolean matchSaddr) {
         NftBatcher.RuleRef ref() {
-            return new NftBatcher.RuleRef(fromChain, NftJson.jumpComment(client, target));
+            return new NftBatcher.RuleRef(fromChain, NftCommands.jumpComment(client, target));
         }
 
         @Override
@@ -81,22 +81,22 @@ public final class LeaseBook {
     }
 
     private final FirewallNames names;
-    private final NftJson json;
+    private final NftCommands json;
     private final Duration defaultTimeout;
     private final int maxNrRules;
     private final int controlRules;
     private final NftBatcher batcher;
     private final TimeSource time;
-    private final Log log;
+    private final DaemonLog log;
     private final RefreshMode refresh;
     private final Map<ElementKey, Held> elements = new HashMap<>();
     private final Map<JumpKey, Held> jumps = new LinkedHashMap<>();
     private long generation;
 
     public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int controlRules,
-            NftBatcher batcher, TimeSource time, Log log, RefreshMode refresh) {
+            NftBatcher batcher, TimeSource time, DaemonLog log, RefreshMode refresh) {
         this.names = names;
-        this.json = new NftJson(names);
+        this.json = new NftCommands(names);
         this.defaultTimeout = defaultTimeout;
         this.maxNrRules = maxNrRules;
         this.controlRules = controlRules;
@@ -146,33 +146,7 @@ public final class LeaseBook {
     }
 
     private String until(Duration timeout) {
-        return utcText(time.epochSeconds() + timeout.toSeconds());
-    }
-
-    /**
-     * UTC time as {@code 2026-11-23T12:00:00Z} (what {@code Instant.toString()} prints for whole seconds),
-     * by calendar arithmetic: java.time's formatting classes would stay resident in a daemon whose
-     * memory budget is 40 MiB.
-     */
-    static String utcText(long epochSecond) {
-        long days = Math.floorDiv(epochSecond, 86_400L);
-        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
-        long z = days + 719_468; // days since 0000-03-01 (proleptic Gregorian)
-        long era = Math.floorDiv(z, 146_097);
-        long dayOfEra = z - era * 146_097;
-        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long mp = (5 * dayOfYear + 2) / 153;
-        long day = dayOfYear - (153 * mp + 2) / 5 + 1;
-        long month = mp < 10 ? mp + 3 : mp - 9;
-        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        StringBuilder b = new StringBuilder(20).append(year);
-        long[] parts = {month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60};
-        String[] before = {"-", "-", "T", ":", ":"};
-        for (int i = 0; i < parts.length; i++) {
-            b.append(before[i]).append(parts[i] < 10 ? "0" : "").append(parts[i]);
-        }
-        return b.append('Z').toString();
+        return UtcText.format(time.epochSeconds() + timeout.toSeconds());
     }
 
     private synchronized CompletableFuture<Void> installPort(UserId user, PortResource p, InetAddress c) {

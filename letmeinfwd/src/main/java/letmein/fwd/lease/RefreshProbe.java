@@ -6,12 +6,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
-import letmein.fwd.nft.Nft;
+import letmein.fwd.nft.NftBackend;
+import letmein.fwd.nft.NftCommands;
 import letmein.fwd.nft.NftException;
-import letmein.fwd.nft.NftJson;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.net.Addresses;
 
 /**
@@ -29,15 +29,15 @@ public final class RefreshProbe {
     private static final long RESTARTED_ABOVE_SECONDS = 20;
     private static final int PROBE_PORT = 0;
 
-    private final Nft nft;
+    private final NftBackend nft;
     private final FirewallNames names;
-    private final NftJson json;
-    private final Log log;
+    private final NftCommands json;
+    private final DaemonLog log;
 
-    public RefreshProbe(Nft nft, FirewallNames names, Log log) {
+    public RefreshProbe(NftBackend nft, FirewallNames names, DaemonLog log) {
         this.nft = nft;
         this.names = names;
-        this.json = new NftJson(names);
+        this.json = new NftCommands(names);
         this.log = log;
     }
 
@@ -59,21 +59,21 @@ public final class RefreshProbe {
     }
 
     private RefreshMode tryReAdd(InetAddress probe) throws NftException {
-        nft.apply(NftJson.document(List.of(json.addElementExpiring(probe, L4Proto.TCP, PROBE_PORT,
+        nft.apply(NftCommands.document(List.of(json.addElementExpiring(probe, L4Proto.TCP, PROBE_PORT,
                 PROBE_TIMEOUT_SECONDS, SHORT_EXPIRY_SECONDS))));
-        nft.apply(NftJson.document(List.of(json.addElementExpiring(probe, L4Proto.TCP, PROBE_PORT,
+        nft.apply(NftCommands.document(List.of(json.addElementExpiring(probe, L4Proto.TCP, PROBE_PORT,
                 PROBE_TIMEOUT_SECONDS, PROBE_TIMEOUT_SECONDS))));
         long expires = expiresOf(nft.listTable(names), probe);
         if (expires < 0) {
             throw new NftException("the probe element " + Addresses.text(probe) + " . tcp . " + PROBE_PORT
-                    + " is not listed in set " + NftJson.setFor(probe) + " right after it was added");
+                    + " is not listed in set " + NftCommands.setFor(probe) + " right after it was added");
         }
         return expires > RESTARTED_ABOVE_SECONDS ? RefreshMode.READD : RefreshMode.ADD_DELETE_ADD;
     }
 
     /** Seconds until the probe element expires as nft lists it, or -1 if it is not listed. */
     static long expiresOf(JsonNode table, InetAddress probe) {
-        String set = NftJson.setFor(probe);
+        String set = NftCommands.setFor(probe);
         String addr = Addresses.text(probe);
         for (JsonNode item : table.path("nftables")) {
             JsonNode s = item.get("set");
@@ -95,7 +95,7 @@ public final class RefreshProbe {
     private void remove(InetAddress probe) {
         try {
             // add + delete: deleting an absent element would fail the transaction
-            nft.apply(NftJson.document(List.of(json.addElement(probe, L4Proto.TCP, PROBE_PORT, PROBE_TIMEOUT_SECONDS),
+            nft.apply(NftCommands.document(List.of(json.addElement(probe, L4Proto.TCP, PROBE_PORT, PROBE_TIMEOUT_SECONDS),
                     json.deleteElement(probe, L4Proto.TCP, PROBE_PORT))));
         } catch (NftException e) {
             log.warn("could not remove the lease refresh probe element (the kernel drops it within "

@@ -17,7 +17,10 @@ public record FirewallNames(NftFamily family, String table, String chainInput, O
     public static final String SET_V4 = "letmein-v4";
     /** Set of IPv6 port leases: {@code ipv6_addr . inet_proto . inet_service}, flags timeout. */
     public static final String SET_V6 = "letmein-v6";
-    /** Every rule letmeinfwd installs carries a comment ending with this (upstream's identity mark). */
+    /**
+     * Every rule letmeinfwd installs carries a comment ending with this: it is how letmeinfwd tells its own
+     * rules from the admin's, at start and at stop ({@code letmein.fwd.lease.FirewallSetup}).
+     */
     public static final String COMMENT_SUFFIX = "/LETMEIN";
 
     public FirewallNames {

@@ -15,17 +15,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
+import letmein.proto.daemon.DaemonLog;
 
 /**
- * Merges concurrent firewall changes into one atomic {@code nft -j -f -} transaction. One worker thread
- * takes every change that queued up while the previous nft ran, so under load there is one process
- * spawn per batch, not per knock, and no artificial delay when idle. The kernel applies a transaction
- * whole or not at all; if a merged batch fails, each of its changes is retried alone so only the
- * culprit fails and nothing is left half-applied.
+ * Merges concurrent firewall changes into one atomic nft transaction, applied through an
+ * {@link NftBackend} (in letmeinfwd the long-lived {@link NftSession}). One worker thread takes every
+ * change that queued up while the previous transaction ran, so under load nft and the kernel see one
+ * transaction per batch, not per knock, and there is no artificial delay when idle. The kernel applies a
+ * transaction whole or not at all; if a merged batch fails, each of its changes is retried alone so only
+ * the culprit fails and nothing is left half-applied.
  */
 public final class NftBatcher implements AutoCloseable {
-    /** A rule identified like upstream: chain plus exact comment; its handle is looked up at apply time. */
+    /**
+     * A rule as letmeinfwd names it: chain plus exact comment ({@link NftCommands} writes the comments);
+     * its handle, which changes with every re-add, is looked up at apply time.
+     */
     public record RuleRef(String chain, String comment) {
         public RuleRef {
             Objects.requireNonNull(chain);
@@ -61,25 +65,24 @@ public final class NftBatcher implements AutoCloseable {
 
     private static final Pending STOP = new Pending(new Change("stop", List.of(), List.of()), null);
 
-    private final Nft nft;
-    private final NftJson json;
+    private final NftBackend nft;
+    private final NftCommands json;
     private final FirewallNames names;
-    private final Log log;
+    private final DaemonLog log;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private final AtomicLong transactions = new AtomicLong();
-    private final AtomicLong changes = new AtomicLong();
     private final AtomicLong largestBatch = new AtomicLong();
     private volatile boolean closed;
 
-    public NftBatcher(Nft nft, FirewallNames names, Log log, int maxBatch) {
+    public NftBatcher(NftBackend nft, FirewallNames names, DaemonLog log, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.nft = nft;
         this.names = names;
-        this.json = new NftJson(names);
+        this.json = new NftCommands(names);
         this.log = log;
         this.maxBatch = maxBatch;
         this.worker = new Thread(this::work, "nft-batcher");
@@ -101,11 +104,6 @@ public final class NftBatcher implements AutoCloseable {
     /** Number of nft transactions run so far (for measurements and tests). */
     public long transactions() {
         return transactions.get();
-    }
-
-    /** Number of changes applied so far. */
-    public long changes() {
-        return changes.get();
     }
 
     /** Most changes merged into one successful transaction so far. */
@@ -203,14 +201,13 @@ public final class NftBatcher implements AutoCloseable {
             commands.addAll(p.change.commands());
         }
         if (!commands.isEmpty()) {
-            ObjectNode doc = NftJson.document(commands);
+            ObjectNode doc = NftCommands.document(commands);
             if (log.debugEnabled()) {
-                log.debug(() -> "nft -j -f - <<< " + NftJson.text(doc));
+                log.debug(() -> "nft transaction <<< " + JsonText.text(doc));
             }
             nft.apply(doc);
             transactions.incrementAndGet();
         }
-        changes.addAndGet(batch.size());
         if (batch.size() > largestBatch.get()) { // only this worker thread writes it
             largestBatch.set(batch.size());
         }

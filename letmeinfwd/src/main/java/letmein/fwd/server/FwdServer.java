@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
-import letmein.fwd.Log;
 import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.LeaseBook;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.fwd.FwdCodec;
 import letmein.proto.fwd.FwdMessage;
 import letmein.proto.fwd.FwdProtocolException;
@@ -54,9 +54,8 @@ public final class FwdServer implements AutoCloseable {
     private final LeaseBook book;
     private final int maxConnections;
     private final Duration receiveTimeout;
-    private final Log log;
+    private final DaemonLog log;
     private final Semaphore slots;
-    private final AtomicInteger active = new AtomicInteger();
     private final ThreadPoolExecutor workers;
     private volatile ServerSocketChannel listener;
     private Thread acceptor;
@@ -65,7 +64,7 @@ public final class FwdServer implements AutoCloseable {
      * @param timer runs the receive timeouts (shared with the lease expiry timer; never blocks)
      */
     public FwdServer(ScheduledExecutorService timer, PeerPolicy policy, RequestCheck check, LeaseBook book,
-            int maxConnections, Duration receiveTimeout, Log log) {
+            int maxConnections, Duration receiveTimeout, DaemonLog log) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("at least one connection must be allowed");
         }
@@ -138,20 +137,17 @@ public final class FwdServer implements AutoCloseable {
                 pause(); // e.g. EMFILE: do not spin
                 continue;
             }
-            active.incrementAndGet();
             try {
                 workers.execute(() -> {
                     try {
                         serve(ch);
                     } finally {
                         closeQuietly(ch);
-                        active.decrementAndGet();
                         slots.release();
                     }
                 });
             } catch (RejectedExecutionException e) {
                 closeQuietly(ch); // shutting down
-                active.decrementAndGet();
                 slots.release();
                 return;
             }
@@ -164,11 +160,6 @@ public final class FwdServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Connections currently being served. */
-    public int activeConnections() {
-        return active.get();
     }
 
     /** Stops accepting; requests in progress get up to a second to finish. Idempotent. */

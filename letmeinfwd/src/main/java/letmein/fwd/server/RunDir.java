@@ -1,13 +1,9 @@
 package letmein.fwd.server;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -16,24 +12,27 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
 
+import letmein.proto.daemon.RunPaths;
+
 /**
- * {@code <rundir>/letmeinfwd}: the directory (0750, group letmeind when it exists), the socket path in
- * it (a stale socket is replaced, anything else is an error) and the pid file (never through a link).
+ * {@code <rundir>/letmeinfwd} ({@link RunPaths}): the directory (0750, group letmeind when it exists),
+ * which holds the pid file ({@link letmein.proto.daemon.PidFile}) and, when letmeinfwd binds it itself,
+ * the socket (0660, same group; a stale socket is replaced, anything else there is an error).
  */
 public final class RunDir {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
-    private final Path dir;
+    private final RunPaths paths;
     private final Optional<GroupPrincipal> group;
 
-    private RunDir(Path dir, Optional<GroupPrincipal> group) {
-        this.dir = dir;
+    private RunDir(RunPaths paths, Optional<GroupPrincipal> group) {
+        this.paths = paths;
         this.group = group;
     }
 
     /** Creates (or fixes) {@code <rundir>/letmeinfwd} with mode 0750 and {@code group}. */
-    public static RunDir create(Path rundir, Optional<GroupPrincipal> group) throws IOException {
-        Path dir = rundir.resolve("letmeinfwd");
+    public static RunDir create(RunPaths paths, Optional<GroupPrincipal> group) throws IOException {
+        Path dir = paths.fwdDir();
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(dir + " exists and is not a directory");
@@ -44,15 +43,12 @@ public final class RunDir {
         PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
         fix(view, PosixFilePermissions.fromString("rwxr-x---"), group);
-        return new RunDir(dir, group);
+        return new RunDir(paths, group);
     }
 
+    /** {@code <rundir>/letmeinfwd/letmeinfwd.sock}. */
     public Path socketPath() {
-        return dir.resolve("letmeinfwd.sock");
-    }
-
-    public Path pidFile() {
-        return dir.resolve("letmeinfwd.pid");
+        return paths.fwdSocket();
     }
 
     /** Removes a stale socket at the socket path; refuses to touch anything else there. */
@@ -94,21 +90,10 @@ public final class RunDir {
         }
     }
 
-    /** Writes {@code PID\n}; never follows a symlink planted at that path. */
-    public void writePid(long pid) throws IOException {
-        try (SeekableByteChannel ch = Files.newByteChannel(pidFile(), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            ch.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
-        }
-    }
-
-    /** Best-effort removal of the pid file and (if we bound it) the socket at exit. */
-    public void cleanup(boolean socket) {
+    /** Best-effort removal of the socket at exit (only when letmeinfwd bound it itself). */
+    public void removeSocket() {
         try {
-            Files.deleteIfExists(pidFile());
-            if (socket) {
-                Files.deleteIfExists(socketPath());
-            }
+            Files.deleteIfExists(socketPath());
         } catch (IOException e) {
             // nothing useful to do at exit; a stale socket is replaced at the next start
         }

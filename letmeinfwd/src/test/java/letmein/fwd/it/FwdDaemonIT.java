@@ -96,7 +96,7 @@ class FwdDaemonIT {
         assertThat(lab.elements("letmein-v4").keySet()).filteredOn(k -> k.startsWith("10.0.2.1 ")).hasSize(1);
         assertThat(revoke(1, 0x10, "10.0.2.1")).isEqualTo(new FwdMessage.Ack());
         assertThat(lab.elements("letmein-v4")).doesNotContainKey("10.0.2.1 . tcp . 22");
-        // revoking what is not open succeeds, as upstream
+        // revoking what is not open succeeds (LeaseBook.revoke)
         assertThat(revoke(1, 0x10, "10.0.2.1")).isEqualTo(new FwdMessage.Ack());
     }
 
@@ -120,7 +120,7 @@ class FwdDaemonIT {
         lab.nftScript("add table inet lmprobe\nadd set inet lmprobe s { type ipv4_addr . inet_proto . inet_service; "
                 + "flags timeout; }\nadd element inet lmprobe s { 10.9.9.9 . tcp . 1 timeout 30s expires 3s }\n");
         lab.nftScript("add element inet lmprobe s { 10.9.9.9 . tcp . 1 timeout 30s expires 30s }\n");
-        com.fasterxml.jackson.databind.JsonNode listed = letmein.fwd.nft.Json.parse(
+        com.fasterxml.jackson.databind.JsonNode listed = letmein.fwd.nft.JsonText.parse(
                 lab.exec("nft", "-j", "list", "set", "inet", "lmprobe", "s").ok("nft list set").out());
         lab.nftScript("delete table inet lmprobe\n");
         long expires = -1;
@@ -164,7 +164,8 @@ class FwdDaemonIT {
     void ipv4MappedAddressBecomesAnIpv4Element() throws Exception {
         byte[] frame = FwdCodec.encode(new FwdMessage.Install(new UserId(1), new ResourceId(0x10), ip("10.0.6.1"),
                 d.checksum));
-        // rewrite as upstream sends it: ADDR_TYPE 0 (IPv6) with ::ffff:10.0.6.1
+        // rewrite it the other way the frame can carry an IPv4 client: ADDR_TYPE 0 (IPv6) with ::ffff:10.0.6.1
+        // (docs/PROTOCOL.md, the IPC message)
         ByteBuffer b = ByteBuffer.wrap(frame);
         b.putShort(10, (short) 0);
         b.put(12 + 10, (byte) 0xff).put(12 + 11, (byte) 0xff);

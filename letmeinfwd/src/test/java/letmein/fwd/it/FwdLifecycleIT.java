@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import letmein.proto.daemon.Version;
 import letmein.proto.fwd.FwdMessage;
 
 /** Start, stop, crash and configuration variants of letmeinfwd, each in its own namespace. */
@@ -207,7 +208,7 @@ class FwdLifecycleIT {
             assertThat(bad.err()).contains("bad.conf:2");
             Cmd.Result version = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-v"));
             assertThat(version.exit()).isZero();
-            assertThat(version.out()).contains("letmeinfwd version 12.5.0");
+            assertThat(version.out()).contains("letmeinfwd version " + Version.text());
             Cmd.Result usage = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "--bogus"));
             assertThat(usage.exit()).isEqualTo(2);
             Cmd.Result missing = Cmd.run(List.of(Lab.REPO.resolve("bin/letmeinfwd").toString(), "-c",

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import letmein.fwd.nft.Json;
+import letmein.fwd.nft.JsonText;
 
 /**
  * A network namespace with the shipped conf/nftables.conf loaded (plus test chains), created per test
@@ -77,7 +77,7 @@ final class Lab implements AutoCloseable {
     /** {@code nft -j list table inet filter}. */
     JsonNode table() {
         try {
-            return Json.parse(exec("nft", "-j", "list", "table", "inet", "filter").ok("nft list").out());
+            return JsonText.parse(exec("nft", "-j", "list", "table", "inet", "filter").ok("nft list").out());
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -125,7 +125,7 @@ final class Lab implements AutoCloseable {
             StringBuilder sb = new StringBuilder(r.path("comment").asText("")).append(" | ");
             for (JsonNode e : r.path("expr")) {
                 if (!e.has("counter")) {
-                    sb.append(Json.text(e));
+                    sb.append(JsonText.text(e));
                 }
             }
             out.add(sb.toString());

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftBatcherTest;
 import letmein.proto.config.JumpResource;
 import letmein.proto.config.NftFamily;
 import letmein.proto.config.PortResource;
+import letmein.proto.daemon.DaemonLog;
 import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
 
@@ -56,8 +56,8 @@ class LeaseBookTest {
 
     LeaseBookTest() {
         nft.release.countDown();
-        batcher = new NftBatcher(nft, NAMES, Log.to(System.out, false), 100);
-        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time, Log.to(System.out, false),
+        batcher = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 100);
+        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time, DaemonLog.to(System.out, false),
                 RefreshMode.ADD_DELETE_ADD);
     }
 
@@ -91,7 +91,7 @@ class LeaseBookTest {
     @Test
     void onAKernelThatRestartsTimersARefreshIsOneAddWithExpiryPerElement() throws Exception {
         LeaseBook readd = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time,
-                Log.to(System.out, false), RefreshMode.READD);
+                DaemonLog.to(System.out, false), RefreshMode.READD);
         readd.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
         readd.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
         assertThat(readd.count()).as("a refresh is not a new lease").isEqualTo(3);

@@ -10,10 +10,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.NftBatcherTest;
 import letmein.proto.config.NftFamily;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * The probe's decision from what nft lists, with a recording stand-in for nft (the real kernel is
@@ -22,7 +22,7 @@ import letmein.proto.config.NftFamily;
 class RefreshProbeTest {
     private final NftBatcherTest.RecordingNft nft = new NftBatcherTest.RecordingNft();
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    private final Log log = Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8), false);
+    private final DaemonLog log = DaemonLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8), false);
 
     RefreshProbeTest() {
         nft.release.countDown();

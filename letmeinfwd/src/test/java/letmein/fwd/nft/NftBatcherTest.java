@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
 import letmein.proto.config.NftFamily;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * The batcher with a recording stand-in for nft (a fake because counting and blocking real nft
@@ -27,10 +27,10 @@ import letmein.proto.config.NftFamily;
 public class NftBatcherTest {
     public static final FirewallNames NAMES = new FirewallNames(NftFamily.INET, "filter", "LETMEIN-INPUT", Optional.empty(),
             Optional.empty());
-    private final NftJson json = new NftJson(NAMES);
+    private final NftCommands json = new NftCommands(NAMES);
 
     /** Records each transaction; the first blocks until released; rejects documents containing "fail". */
-    public static final class RecordingNft implements Nft {
+    public static final class RecordingNft implements NftBackend {
         public final List<String> documents = new ArrayList<>();
         final CountDownLatch firstEntered = new CountDownLatch(1);
         public final CountDownLatch release = new CountDownLatch(1);
@@ -39,7 +39,7 @@ public class NftBatcherTest {
 
         @Override
         public void apply(ObjectNode document) throws NftException {
-            String text = Json.text(document);
+            String text = JsonText.text(document);
             synchronized (this) {
                 documents.add(text);
             }
@@ -62,7 +62,7 @@ public class NftBatcherTest {
 
     public static JsonNode parse0(String s) {
         try {
-            return Json.parse(s);
+            return JsonText.parse(s);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
@@ -76,7 +76,7 @@ public class NftBatcherTest {
     @Test
     void fiftyConcurrentRequestsShareTwoTransactions() throws Exception {
         RecordingNft nft = new RecordingNft();
-        try (NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 1000)) {
+        try (NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 1000)) {
             CompletableFuture<Void> first = b.submit(change("C0"));
             assertThat(nft.firstEntered.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Void>> rest = new ArrayList<>();
@@ -98,7 +98,7 @@ public class NftBatcherTest {
     @Test
     void aFailingChangeFailsAloneAndTheOthersAreRetriedSeparately() throws Exception {
         RecordingNft nft = new RecordingNft();
-        try (NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 1000)) {
+        try (NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 1000)) {
             CompletableFuture<Void> first = b.submit(change("C0"));
             assertThat(nft.firstEntered.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> ok1 = b.submit(change("A"));
@@ -122,7 +122,7 @@ public class NftBatcherTest {
         nft.release.countDown();
         nft.listing = parse0("{\"nftables\":[{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":"
                 + "\"LETMEIN-INPUT\",\"handle\":17,\"comment\":\"192.0.2.1/jump/X/LETMEIN\",\"expr\":[]}}]}");
-        try (NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 1000)) {
+        try (NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 1000)) {
             NftBatcher.RuleRef ref = new NftBatcher.RuleRef("LETMEIN-INPUT", "192.0.2.1/jump/X/LETMEIN");
             b.submit(new NftBatcher.Change("del", List.of(ref, ref), List.of())).get(5, TimeUnit.SECONDS);
             b.submit(new NftBatcher.Change("absent", List.of(new NftBatcher.RuleRef("LETMEIN-INPUT", "nope")),
@@ -136,7 +136,7 @@ public class NftBatcherTest {
     void afterCloseSubmissionsFail() throws Exception {
         RecordingNft nft = new RecordingNft();
         nft.release.countDown();
-        NftBatcher b = new NftBatcher(nft, NAMES, Log.to(System.out, false), 10);
+        NftBatcher b = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 10);
         b.close();
         assertThatThrownBy(() -> b.submit(change("late")).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(NftException.class);

@@ -8,36 +8,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-class SystemdTest {
+class PeerPolicyTest {
     private static final UserPrincipalLookupService LOOKUP = FileSystems.getDefault().getUserPrincipalLookupService();
-
-    @Test
-    void noSocketsWhenTheVariablesAreAbsentOrForAnotherProcess() throws Exception {
-        assertThat(Systemd.socketActivated(Map.of(), 42)).isFalse();
-        assertThat(Systemd.socketActivated(Map.of("LISTEN_FDS", "1", "LISTEN_PID", "41"), 42)).isFalse();
-        assertThat(Systemd.socketActivated(Map.of("LISTEN_FDS", "0", "LISTEN_PID", "42"), 42)).isFalse();
-        assertThat(Systemd.socketActivated(Map.of("LISTEN_FDS", "1", "LISTEN_PID", "42"), 42)).isTrue();
-    }
-
-    @Test
-    void refusesMoreThanOneSocketOrGarbage() {
-        assertThatThrownBy(() -> Systemd.socketActivated(Map.of("LISTEN_FDS", "2", "LISTEN_PID", "42"), 42))
-                .isInstanceOf(IOException.class).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> Systemd.socketActivated(Map.of("LISTEN_FDS", "x", "LISTEN_PID", "42"), 42))
-                .isInstanceOf(IOException.class).hasMessageContaining("not a number");
-    }
-
-    @Test
-    void withoutASocketOnStdinTheErrorSaysHowToPassIt() {
-        // surefire's stdin is a pipe, not a listening AF_UNIX socket
-        assertThatThrownBy(Systemd::inheritedListener).isInstanceOf(IOException.class)
-                .hasMessageContaining("bin/letmeinfwd").hasMessageContaining("StandardInput=socket");
-    }
 
     @Test
     void peerPolicyAllowsRootTheUserAndThePrimaryGroupOnly() throws Exception {

@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The streaming JSON writer/reader used for nft: lossless round trip, and garbage only ever fails cleanly. */
-class JsonPropertyTest {
+class JsonTextPropertyTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     @Provide
@@ -49,9 +49,9 @@ class JsonPropertyTest {
 
     @Property
     void parseReadsBackWhatTextWrites(@ForAll("trees") JsonNode tree) throws IOException {
-        String text = Json.text(tree);
-        JsonNode back = Json.parse(text);
-        assertThat(Json.text(back)).isEqualTo(text);
+        String text = JsonText.text(tree);
+        JsonNode back = JsonText.parse(text);
+        assertThat(JsonText.text(back)).isEqualTo(text);
         assertThat(back.size()).isEqualTo(tree.size());
         assertThat(back.getNodeType()).isEqualTo(tree.getNodeType());
     }
@@ -62,14 +62,14 @@ class JsonPropertyTest {
         ObjectNode o = F.objectNode();
         o.set("tree", tree);
         o.put("comment", anyText + "\n\r\u2028" + anyText);
-        String text = Json.text(o);
+        String text = JsonText.text(o);
         assertThat(text).doesNotContain("\n", "\r");
     }
 
     @Property
     void garbageFailsOnlyWithIOException(@ForAll String text) {
         try {
-            Json.parse(text);
+            JsonText.parse(text);
         } catch (IOException e) {
             // the expected failure
         }

@@ -19,14 +19,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import letmein.fwd.Log;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
+import letmein.fwd.nft.NftCommands;
 import letmein.fwd.nft.NftException;
-import letmein.fwd.nft.NftJson;
-import letmein.fwd.nft.NftRunner;
-import letmein.fwd.nft.NftShell;
+import letmein.fwd.nft.NftProcess;
+import letmein.fwd.nft.NftSession;
 import letmein.proto.config.NftFamily;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * The long-lived {@code nft -j -i} session against real nftables in a network namespace: transactions
@@ -35,20 +35,20 @@ import letmein.proto.config.NftFamily;
  * runs in the namespace through a two-line wrapper script given as the nft executable.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NftShellIT {
+class NftSessionIT {
     private static final FirewallNames NAMES = new FirewallNames(NftFamily.INET, "filter", "LETMEIN-INPUT",
             Optional.empty(), Optional.empty());
     private Lab lab;
     private Path nftInLab;
     private Path hangingNft;
     private Path warningNft;
-    private final NftJson json = new NftJson(NAMES);
+    private final NftCommands json = new NftCommands(NAMES);
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    private final Log log = Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
+    private final DaemonLog log = DaemonLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
 
     @BeforeAll
     void lab() throws Exception {
-        lab = Lab.create("shell");
+        lab = Lab.create("session");
         lab.nftScript("add set inet filter letmein-v4 { type ipv4_addr . inet_proto . inet_service; flags timeout; }\n");
         Path dir = lab.newDir();
         nftInLab = script(dir.resolve("nft-in-lab"), "exec ip netns exec " + lab.ns + " nft \"$@\"");
@@ -74,45 +74,45 @@ class NftShellIT {
         return p;
     }
 
-    private NftShell shell(Path exe, Duration timeout, Duration idle, int recycleAfter) {
-        return new NftShell(new NftRunner(exe.toString(), timeout), exe.toString(), timeout, idle, recycleAfter, log);
+    private NftSession session(Path exe, Duration timeout, Duration idle, int recycleAfter) {
+        return new NftSession(new NftProcess(exe.toString(), timeout), exe.toString(), timeout, idle, recycleAfter, log);
     }
 
     private com.fasterxml.jackson.databind.node.ObjectNode add(String addr, int port) throws Exception {
-        return NftJson.document(List.of(json.addElement(InetAddress.getByName(addr), L4Proto.TCP, port, 60)));
+        return NftCommands.document(List.of(json.addElement(InetAddress.getByName(addr), L4Proto.TCP, port, 60)));
     }
 
     @Test
     void transactionsLandThroughOneSessionAndARefusedOneLeavesItUsable() throws Exception {
-        try (NftShell shell = shell(nftInLab, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000)) {
+        try (NftSession session = session(nftInLab, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000)) {
             for (int i = 1; i <= 200; i++) {
-                shell.apply(add("10.1." + (i / 100) + "." + (i % 100), 22));
+                session.apply(add("10.1." + (i / 100) + "." + (i % 100), 22));
             }
             assertThat(lab.elements("letmein-v4").keySet()).filteredOn(k -> k.startsWith("10.1.")).hasSize(200);
-            assertThat(shell.sessionsStarted()).isEqualTo(1);
-            long pid = shell.sessionPid();
+            assertThat(session.sessionsStarted()).isEqualTo(1);
+            long pid = session.sessionPid();
             // the whole transaction is refused (the second set does not exist): nothing of it applied
-            com.fasterxml.jackson.databind.node.ObjectNode bad = NftJson.document(List.of(
+            com.fasterxml.jackson.databind.node.ObjectNode bad = NftCommands.document(List.of(
                     json.addElement(InetAddress.getByName("10.2.0.1"), L4Proto.TCP, 22, 60),
                     json.addElement(InetAddress.getByName("fd00::1"), L4Proto.TCP, 22, 60)));
-            assertThatThrownBy(() -> shell.apply(bad)).isInstanceOf(NftException.class)
+            assertThatThrownBy(() -> session.apply(bad)).isInstanceOf(NftException.class)
                     .hasMessageStartingWith("nft rejected the transaction: ").hasMessageContaining("Error");
             assertThat(lab.elements("letmein-v4")).doesNotContainKey("10.2.0.1 . tcp . 22");
-            shell.apply(add("10.2.0.2", 22));
+            session.apply(add("10.2.0.2", 22));
             assertThat(lab.elements("letmein-v4")).containsKey("10.2.0.2 . tcp . 22");
-            assertThat(shell.sessionPid()).as("same session after a refused transaction").isEqualTo(pid);
-            assertThat(shell.givenUp()).isFalse();
+            assertThat(session.sessionPid()).as("same session after a refused transaction").isEqualTo(pid);
+            assertThat(session.givenUp()).isFalse();
         }
     }
 
     @Test
     void warningsAreLoggedOnceAndDoNotFailTransactions() throws Exception {
-        try (NftShell shell = shell(warningNft, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000)) {
+        try (NftSession session = session(warningNft, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000)) {
             for (int i = 1; i <= 20; i++) {
-                shell.apply(add("10.5.0." + i, 25));
+                session.apply(add("10.5.0." + i, 25));
             }
-            assertThat(shell.givenUp()).isFalse();
-            assertThat(shell.sessionsStarted()).isEqualTo(1);
+            assertThat(session.givenUp()).isFalse();
+            assertThat(session.sessionsStarted()).isEqualTo(1);
             assertThat(lab.elements("letmein-v4").keySet()).filteredOn(k -> k.startsWith("10.5.0.")).hasSize(20);
             String text = logged.toString(StandardCharsets.UTF_8);
             assertThat(text.split("nft said: Warning: test warning", -1)).as("logged once per session").hasSize(2);
@@ -121,21 +121,21 @@ class NftShellIT {
 
     @Test
     void sessionsAreRecycledAndEndedWhenIdle() throws Exception {
-        try (NftShell shell = shell(nftInLab, Duration.ofSeconds(10), Duration.ofMillis(300), 10)) {
+        try (NftSession session = session(nftInLab, Duration.ofSeconds(10), Duration.ofMillis(300), 10)) {
             for (int i = 0; i < 25; i++) {
-                shell.apply(add("10.3.0." + (i + 1), 80));
+                session.apply(add("10.3.0." + (i + 1), 80));
             }
-            assertThat(shell.sessionsStarted()).as("25 transactions, 10 per session").isEqualTo(3);
-            long pid = shell.sessionPid();
+            assertThat(session.sessionsStarted()).as("25 transactions, 10 per session").isEqualTo(3);
+            long pid = session.sessionPid();
             assertThat(pid).isPositive();
-            shell.watchdog();
-            assertThat(shell.sessionPid()).as("not idle yet").isEqualTo(pid);
+            session.watchdog();
+            assertThat(session.sessionPid()).as("not idle yet").isEqualTo(pid);
             Thread.sleep(400);
-            shell.watchdog();
-            assertThat(shell.sessionPid()).isEqualTo(-1);
+            session.watchdog();
+            assertThat(session.sessionPid()).isEqualTo(-1);
             awaitGone(pid);
-            shell.apply(add("10.3.1.1", 80));
-            assertThat(shell.sessionsStarted()).isEqualTo(4);
+            session.apply(add("10.3.1.1", 80));
+            assertThat(session.sessionsStarted()).isEqualTo(4);
             assertThat(lab.elements("letmein-v4")).containsKey("10.3.1.1 . tcp . 80");
         }
     }
@@ -143,21 +143,21 @@ class NftShellIT {
     @Test
     void aSessionThatNeverAnswersIsKilledAndEveryTransactionSpawnsNftInstead() throws Exception {
         java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        try (NftShell shell = shell(hangingNft, Duration.ofMillis(1500), Duration.ofSeconds(60), 1000)) {
+        try (NftSession session = session(hangingNft, Duration.ofMillis(1500), Duration.ofSeconds(60), 1000)) {
             // as letmeinfwd's timer does, only more often
-            timer.scheduleAtFixedRate(shell::watchdog, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(session::watchdog, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
             long t0 = System.nanoTime();
-            shell.apply(add("10.4.0.1", 443));
+            session.apply(add("10.4.0.1", 443));
             assertThat(System.nanoTime() - t0).as("waited for the marker at most the timeout, then spawned")
                     .isBetween(1_500_000_000L, 6_000_000_000L);
-            assertThat(shell.givenUp()).isTrue();
+            assertThat(session.givenUp()).isTrue();
             assertThat(lab.elements("letmein-v4")).containsKey("10.4.0.1 . tcp . 443");
             assertThat(logged.toString(StandardCharsets.UTF_8)).contains("WARN nft interactive session unusable",
                     "did not finish the first command within 1500 ms and was killed");
             assertThat(Cmd.run(List.of("pgrep", "-f", "sleep 1234")).exit()).as("the hanging nft was killed")
                     .isNotEqualTo(0);
-            shell.apply(add("10.4.0.2", 443));
-            assertThat(shell.sessionsStarted()).as("no second attempt once given up").isEqualTo(1);
+            session.apply(add("10.4.0.2", 443));
+            assertThat(session.sessionsStarted()).as("no second attempt once given up").isEqualTo(1);
             assertThat(lab.elements("letmein-v4")).containsKey("10.4.0.2 . tcp . 443");
         } finally {
             timer.shutdownNow();

@@ -18,11 +18,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Writes and reads jackson trees with the streaming API only. jackson's ObjectMapper would load some
  * 400 classes for what is a 60-line job here, and letmeinfwd's idle memory matters.
  */
-public final class Json {
+public final class JsonText {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private Json() {
+    private JsonText() {
     }
 
     /** Compact JSON text of {@code node}. */

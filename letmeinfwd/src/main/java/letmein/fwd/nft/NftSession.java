@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import letmein.fwd.Log;
+import letmein.proto.daemon.DaemonLog;
 
 /**
  * Applies lease transactions through one long-lived {@code nft -j -i} process instead of starting
@@ -28,14 +28,15 @@ import letmein.fwd.Log;
  *
  * <p>Bounds: a transaction that has not ended when its deadline has passed is killed by {@link #watchdog()}
  * (letmeinfwd's 1 s timer runs it; the next transaction starts a new session). The transaction's own
- * thread reads nft's answer, so there is no reader thread and no hand-over per transaction. The session the session is ended after {@link #recycleAfter} transactions, because nft keeps a
- * line history that makes every command slower (0.2 → 1.1 ms per transaction after 20,000) and larger
- * (its input is closed, and it is killed if it has not exited a second later);
- * and after {@link #idle} without use, so an idle letmeinfwd has no nft child at all. If a freshly
+ * thread reads nft's answer, so there is no reader thread and no hand-over per transaction. A session
+ * is ended after {@link #recycleAfter} transactions, because nft keeps a line history that makes every
+ * command slower (0.2 → 1.1 ms per transaction after 20,000) and nft larger, and after {@link #idle}
+ * without use, so an idle letmeinfwd has no nft child at all. Ending a session closes nft's input; an nft
+ * that has not exited a second later is killed. If a freshly
  * started session does not answer the marker, interactive mode is given up for good (logged) and every
- * transaction starts its own nft through {@link NftRunner}, as before. Listing stays with the runner.
+ * transaction starts its own nft through {@link NftProcess}. Listing a table always starts its own nft.
  */
-public final class NftShell implements Nft, AutoCloseable {
+public final class NftSession implements NftBackend, AutoCloseable {
     /** First characters of the marker's answer, {@code {"nftables": [{"metainfo": …}, …]}}. */
     static final String MARKER_ANSWER = "{\"nftables\"";
     /**
@@ -46,14 +47,14 @@ public final class NftShell implements Nft, AutoCloseable {
      */
     private static final String MARKER_COMMAND = "list flowtables";
 
-    private final NftRunner runner;
+    private final NftProcess oneShot;
     private final String exe;
     private final Duration timeout;
     private final Duration idle;
     private final int recycleAfter;
-    private final Log log;
+    private final DaemonLog log;
     private final ReentrantLock lock = new ReentrantLock();
-    private Session session;
+    private Running session;
     private boolean givenUp;
     private long sessionsStarted;
     private int transactionsInSession;
@@ -69,15 +70,15 @@ public final class NftShell implements Nft, AutoCloseable {
     /** Bytes of the line being read (only the transaction's thread, under the lock, uses it). */
     private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
 
-    /** One running {@code nft -j -i}: its input, and its output (stdout and stderr merged). */
-    private record Session(Process process, OutputStream in, InputStream out) {
+    /** The running {@code nft -j -i}: its input, and its output (stdout and stderr merged). */
+    private record Running(Process process, OutputStream in, InputStream out) {
     }
 
-    public NftShell(NftRunner runner, String exe, Duration timeout, Duration idle, int recycleAfter, Log log) {
+    public NftSession(NftProcess oneShot, String exe, Duration timeout, Duration idle, int recycleAfter, DaemonLog log) {
         if (recycleAfter < 1) {
             throw new IllegalArgumentException("recycleAfter must be at least 1");
         }
-        this.runner = runner;
+        this.oneShot = oneShot;
         this.exe = exe;
         this.timeout = timeout;
         this.idle = idle;
@@ -87,11 +88,11 @@ public final class NftShell implements Nft, AutoCloseable {
 
     @Override
     public void apply(ObjectNode document) throws NftException {
-        String text = NftJson.text(document);
+        String text = JsonText.text(document);
         lock.lock();
         try {
             if (givenUp || text.indexOf('\n') >= 0 || !started()) {
-                runner.apply(document);
+                oneShot.apply(document);
                 return;
             }
             List<String> said = converse(text + "\n" + MARKER_COMMAND + "\n", "the transaction");
@@ -127,7 +128,7 @@ public final class NftShell implements Nft, AutoCloseable {
 
     @Override
     public JsonNode listTable(FirewallNames names) throws NftException {
-        return runner.listTable(names);
+        return oneShot.listTable(names);
     }
 
     /** Sessions started so far (for tests and measurements). */
@@ -213,7 +214,7 @@ public final class NftShell implements Nft, AutoCloseable {
         } catch (IOException e) {
             return giveUp("cannot start '" + exe + " -j -i': " + e.getMessage());
         }
-        session = new Session(p, p.getOutputStream(), p.getInputStream());
+        session = new Running(p, p.getOutputStream(), p.getInputStream());
         sessionsStarted++;
         transactionsInSession = 0;
         warned.clear();
@@ -245,7 +246,7 @@ public final class NftShell implements Nft, AutoCloseable {
      * the session on a timeout or when nft exits.
      */
     private List<String> converse(String input, String what) throws NftException {
-        Session s = session;
+        Running s = session;
         try {
             s.in.write(input.getBytes(StandardCharsets.UTF_8));
             s.in.flush();
@@ -300,7 +301,7 @@ public final class NftShell implements Nft, AutoCloseable {
      * that failed is killed at once.
      */
     private void end(String why, boolean failed) {
-        Session s = session;
+        Running s = session;
         session = null;
         if (s == null) {
             return;

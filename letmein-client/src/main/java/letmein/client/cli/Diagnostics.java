@@ -1,12 +1,13 @@
-package letmein.client.net;
+package letmein.client.cli;
 
 import java.io.PrintStream;
+import letmein.client.net.Progress;
 
 /**
- * Where the client's progress lines and warnings go: always stderr, so that {@code letmein connect}
- * keeps stdout for the relayed bytes only.
+ * The console side of {@link Progress}: progress lines (only with {@code --verbose}) and warnings,
+ * always on stderr, so that {@code letmein connect} keeps stdout for the relayed bytes only.
  */
-public final class Diagnostics {
+public final class Diagnostics implements Progress {
     private final PrintStream err;
     private final boolean verbose;
 
@@ -16,6 +17,7 @@ public final class Diagnostics {
     }
 
     /** A progress line, shown with {@code --verbose} only. */
+    @Override
     public void progress(String line) {
         if (verbose) {
             err.println(line);
@@ -24,6 +26,7 @@ public final class Diagnostics {
     }
 
     /** A warning: something went wrong that does not change the exit code. */
+    @Override
     public void warn(String line) {
         err.println("Warning: " + line);
         err.flush();

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The two things letmeinfwd asks of nftables: apply one atomic JSON transaction, and list a table.
- * An interface so the batcher's merging can be counted in unit tests; production uses {@link NftRunner}.
+ * An interface so the batcher's merging can be counted in unit tests. letmeinfwd applies leases through
+ * {@link NftSession} (which falls back to {@link NftProcess}), and sets up, probes and lists through
+ * {@link NftProcess}.
  */
-public interface Nft {
+public interface NftBackend {
     /** Applies {@code {"nftables":[…]}} atomically; all commands take effect or none. */
     void apply(ObjectNode document) throws NftException;
 

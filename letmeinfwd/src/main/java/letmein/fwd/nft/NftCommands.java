@@ -17,11 +17,11 @@ import letmein.proto.net.Addresses;
  * ports, chain names) only ever become JSON string/number nodes, never text spliced into a command.
  * Every method returns one command object ({@code {"add":{…}}}) for {@link #document}.
  */
-public final class NftJson {
+public final class NftCommands {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final FirewallNames names;
 
-    public NftJson(FirewallNames names) {
+    public NftCommands(FirewallNames names) {
         this.names = names;
     }
 
@@ -31,11 +31,6 @@ public final class NftJson {
         ArrayNode arr = doc.putArray("nftables");
         commands.forEach(arr::add);
         return doc;
-    }
-
-    /** Compact JSON text of a node (what is piped into {@code nft -j -f -}). */
-    public static String text(JsonNode node) {
-        return Json.text(node);
     }
 
     /** Set name for the address family of {@code address}. */
@@ -91,7 +86,7 @@ public final class NftJson {
         return wrap("add", "rule", rule);
     }
 
-    /** Upstream's comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN}. */
+    /** The comment of a control-port rule: {@code any/port/5800/TCP/accept/LETMEIN} (docs/PROTOCOL.md). */
     public static String controlComment(int port, L4Proto proto) {
         return "any/port/" + port + "/" + proto.name() + "/accept" + FirewallNames.COMMENT_SUFFIX;
     }
@@ -110,14 +105,16 @@ public final class NftJson {
         return wrap("add", "rule", rule);
     }
 
-    /** Upstream's comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN}. */
+    /** The comment of a jump lease: {@code 192.0.2.1/jump/MYCHAIN/LETMEIN} (docs/PROTOCOL.md). */
     public static String jumpComment(InetAddress client, String target) {
         return Addresses.text(client) + "/jump/" + target + FirewallNames.COMMENT_SUFFIX;
     }
 
     /**
      * A jump lease: in {@code fromChain}, [{@code ip saddr CLIENT}] {@code jump TARGET}. The comment always
-     * names the client (upstream issue #32) so each client's rule is its own.
+     * names the client, even without the saddr match, so that each client's rule is its own: rules are
+     * found by comment ({@link NftBatcher.RuleRef}), and one client's expiry or revoke must not remove
+     * another's.
      */
     public ObjectNode addJumpRule(String fromChain, InetAddress client, boolean matchSaddr, String target) {
         InetAddress c = Addresses.canonical(client);

@@ -1,4 +1,4 @@
-package letmein.client.net;
+package letmein.client.check;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -7,7 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
-/** Tries a TCP connection to a protected port, for {@code letmein check}: is it reachable right now? */
+/** Tries a TCP connection to the protected port for {@link Audit}: is it reachable right now? */
 public final class PortProbe {
     /** The outcome of one connection attempt. */
     public enum Reach {

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * table …}. Each call is bounded by a timeout (the process is killed when it is exceeded) and a failure
  * carries nft's stderr, so the admin sees nft's own reason.
  */
-public final class NftRunner implements Nft {
+public final class NftProcess implements NftBackend {
     private final String exe;
     private final Duration timeout;
     /** Drains nft's stdout and stderr concurrently (never the common pool, which may have one thread). */
@@ -32,7 +32,7 @@ public final class NftRunner implements Nft {
         return t;
     });
 
-    public NftRunner(String exe, Duration timeout) {
+    public NftProcess(String exe, Duration timeout) {
         this.exe = exe;
         this.timeout = timeout;
     }
@@ -48,7 +48,7 @@ public final class NftRunner implements Nft {
 
     @Override
     public void apply(ObjectNode document) throws NftException {
-        Result r = run(List.of("-j", "-f", "-"), NftJson.text(document).getBytes(StandardCharsets.UTF_8));
+        Result r = run(List.of("-j", "-f", "-"), JsonText.text(document).getBytes(StandardCharsets.UTF_8));
         if (r.exit != 0) {
             throw new NftException("nft rejected the transaction (exit " + r.exit + "): " + oneLine(r.stderr));
         }
@@ -62,7 +62,7 @@ public final class NftRunner implements Nft {
                     + " (exit " + r.exit + "): " + oneLine(r.stderr));
         }
         try {
-            return Json.parse(r.stdout);
+            return JsonText.parse(r.stdout);
         } catch (IOException e) {
             throw new NftException("nft printed something that is not JSON: " + e.getMessage(), e);
         }
