@@ -203,8 +203,12 @@ final class FwdDaemon implements AutoCloseable {
             session = new NftSession(nft, exe, NFT_TIMEOUT, NFT_SESSION_IDLE, NFT_SESSION_TRANSACTIONS, log);
             batcher = new NftBatcher(session, names, log, MAX_BATCH);
             RefreshMode refresh = new RefreshProbe(nft, names, log).detect();
-            book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(),
+            int perUser = conf.nftables().perUserLimit(setup.controlRules(), conf.keys().size());
+            book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(), perUser,
                     setup.controlRules(), batcher, TimeSource.SYSTEM, log, refresh);
+            log.info("leases: max-nr-rules=" + conf.nftables().maxNrRules() + " per user=" + perUser + " ("
+                    + (conf.nftables().maxNrRulesPerUser() > 0 ? "max-nr-rules-per-user"
+                            : "an equal share for each of " + conf.keys().size() + " users with a key") + ")");
             server = new FwdServer(timer, policy, new RequestCheck(conf, names), book, connections,
                     RECEIVE_TIMEOUT, log);
             boolean activated = !options.common().noSystemd() && InheritedListener.activated(env, pid);

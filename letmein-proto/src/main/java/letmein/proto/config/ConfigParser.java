@@ -34,7 +34,8 @@ final class ConfigParser {
     private static final List<String> GENERAL_OPTIONS =
             List.of("debug", "port", "control-timeout", "control-error-policy", "seccomp");
     private static final List<String> NFTABLES_OPTIONS = List.of("exe", "family", "table", "chain-input",
-            "chain-forward", "chain-output", "timeout", "max-nr-rules");
+            "chain-forward", "chain-output", "timeout", "max-nr-rules",
+            "max-nr-rules-per-user");
     private static final List<String> CLIENT_OPTIONS = List.of("default-user");
 
     private final Path file;
@@ -455,7 +456,17 @@ final class ConfigParser {
             long v = Values.u32(o.get().value(), where(NFTABLES, o.get()), "number");
             maxNrRules = (int) Math.min(v, NftablesConfig.MAX_NR_RULES_CLAMP);
         }
-        return new NftablesConfig(exe, family, table, chainInput, chainForward, chainOutput, timeout, maxNrRules);
+        int perUser = 0;
+        o = opt(NFTABLES, "max-nr-rules-per-user");
+        if (o.isPresent()) {
+            long v = Values.u32(o.get().value(), where(NFTABLES, o.get()), "number");
+            if (v == 0) {
+                throw where(NFTABLES, o.get()).error("must be at least 1 (leave it out for an equal share per user)");
+            }
+            perUser = (int) Math.min(v, NftablesConfig.MAX_NR_RULES_CLAMP);
+        }
+        return new NftablesConfig(exe, family, table, chainInput, chainForward, chainOutput, timeout, maxNrRules,
+                perUser);
     }
 
     /** An empty value means "not specified", as upstream; anything else must be a valid chain name. */

@@ -7,15 +7,26 @@ import java.util.Optional;
 /**
  * {@code [NFTABLES]} (server only). family/table/chain-input are optional here because letmeind starts
  * without them; letmeinfwd requires them at start ({@link #requireComplete}).
+ *
+ * @param maxNrRulesPerUser {@code max-nr-rules-per-user}, this project's own option (upstream ignores
+ *                          options it does not know): how many of the {@code max-nr-rules} one user's
+ *                          leases may take; 0 (the default) means an equal share for every user with
+ *                          a key ({@link #perUserLimit})
  */
 public record NftablesConfig(String exe, Optional<NftFamily> family, Optional<String> table,
         Optional<String> chainInput, Optional<String> chainForward, Optional<String> chainOutput,
-        Duration timeout, int maxNrRules) {
+        Duration timeout, int maxNrRules, int maxNrRulesPerUser) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
     public static final int DEFAULT_MAX_NR_RULES = 100;
     public static final int MAX_NR_RULES_CLAMP = 1_000_000;
     public static final NftablesConfig DEFAULT = new NftablesConfig("nft", Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_TIMEOUT, DEFAULT_MAX_NR_RULES);
+            Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_TIMEOUT, DEFAULT_MAX_NR_RULES, 0);
+
+    /** Without {@code max-nr-rules-per-user}: every user gets an equal share. */
+    public NftablesConfig(String exe, Optional<NftFamily> family, Optional<String> table, Optional<String> chainInput,
+            Optional<String> chainForward, Optional<String> chainOutput, Duration timeout, int maxNrRules) {
+        this(exe, family, table, chainInput, chainForward, chainOutput, timeout, maxNrRules, 0);
+    }
 
     public NftablesConfig {
         Objects.requireNonNull(exe);
@@ -25,6 +36,24 @@ public record NftablesConfig(String exe, Optional<NftFamily> family, Optional<St
         Objects.requireNonNull(chainForward);
         Objects.requireNonNull(chainOutput);
         Objects.requireNonNull(timeout);
+        if (maxNrRulesPerUser < 0) {
+            throw new IllegalArgumentException("max-nr-rules-per-user must not be negative");
+        }
+    }
+
+    /**
+     * How many leases (set elements and jump rules) one user may hold: {@code max-nr-rules-per-user} if
+     * given, else an equal share of what the control-port rules leave — so that no user's knocks can
+     * use up another user's share, whatever they do. At least 1.
+     *
+     * @param controlRules rules letmeinfwd itself counts against max-nr-rules
+     * @param users        users with a key
+     */
+    public int perUserLimit(int controlRules, int users) {
+        if (maxNrRulesPerUser > 0) {
+            return maxNrRulesPerUser;
+        }
+        return Math.max(1, (maxNrRules - controlRules) / Math.max(1, users));
     }
 
     /**

@@ -50,6 +50,29 @@ public final class Addresses {
     }
 
     /**
+     * Why no lease may ever be opened for {@code a}, or empty if it is an ordinary unicast address: the
+     * unspecified and all-ones addresses, multicast, loopback, link-local and (IPv4) the limited
+     * broadcast address. None of these can be a knocking client's source, and a rule for them would
+     * open a port to a whole group of hosts or to the server itself.
+     */
+    public static java.util.Optional<String> notOpenable(InetAddress a) {
+        InetAddress c = canonical(a);
+        if (isUnspecifiedOrAllOnes(c)) {
+            return java.util.Optional.of("unspecified or all-ones");
+        }
+        if (c.isMulticastAddress()) {
+            return java.util.Optional.of("multicast");
+        }
+        if (c.isLoopbackAddress()) {
+            return java.util.Optional.of("loopback");
+        }
+        if (c.isLinkLocalAddress()) {
+            return java.util.Optional.of("link-local");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * {@code address:port} for logs, with the canonical address in brackets when it is IPv6
      * ({@code [2001:db8::1]:40000}), so the port cannot be mistaken for part of the address.
      */

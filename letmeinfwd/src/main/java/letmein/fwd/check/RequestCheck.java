@@ -15,7 +15,8 @@ import letmein.proto.net.Addresses;
 /**
  * Decides whether an IPC request may touch the firewall, before anything is sent to nft. In this order,
  * the first failure being the reason logged: it must be a request, carry this daemon's config checksum,
- * name a sane address, an existing resource the user may open, an address family the nftables family
+ * name an address a client can have (not unspecified, all-ones, multicast, loopback, link-local or a
+ * local network's broadcast address), an existing resource the user may open, an address family the nftables family
  * can hold, a port that is not the control port, and only chains that are configured (docs/PROTOCOL.md,
  * letmeinfwd's side). A refusal carries the reason for the log.
  */
@@ -41,10 +42,18 @@ public final class RequestCheck {
 
     private final ServerConfig config;
     private final FirewallNames names;
+    private final java.util.function.Supplier<java.util.Set<java.net.InetAddress>> broadcasts;
 
     public RequestCheck(ServerConfig config, FirewallNames names) {
+        this(config, names, new LocalBroadcasts());
+    }
+
+    /** @param broadcasts the broadcast addresses of this host's networks (a lease for one opens a whole LAN) */
+    public RequestCheck(ServerConfig config, FirewallNames names,
+            java.util.function.Supplier<java.util.Set<java.net.InetAddress>> broadcasts) {
         this.config = config;
         this.names = names;
+        this.broadcasts = broadcasts;
     }
 
     public Verdict check(FwdMessage message) {
@@ -54,8 +63,12 @@ public final class RequestCheck {
         if (!config.checksum().matches(r.checksum())) {
             return new Refuse("letmeind.conf checksum mismatch between letmeind and letmeinfwd (restart both)");
         }
-        if (Addresses.isUnspecifiedOrAllOnes(r.address())) {
-            return new Refuse("address " + Addresses.text(r.address()) + " is unspecified or all-ones");
+        Optional<String> unusable = Addresses.notOpenable(r.address());
+        if (unusable.isPresent()) {
+            return new Refuse("address " + Addresses.text(r.address()) + " is " + unusable.get());
+        }
+        if (broadcasts.get().contains(Addresses.canonical(r.address()))) {
+            return new Refuse("address " + Addresses.text(r.address()) + " is the broadcast address of a local network");
         }
         Optional<Resource> found = config.resource(r.resource());
         if (found.isEmpty()) {

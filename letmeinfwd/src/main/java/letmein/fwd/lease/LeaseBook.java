@@ -77,13 +77,17 @@ public final class LeaseBook {
     }
 
     /** A lease's expiry and the generation of the change that set it (to undo only one's own change). */
-    private record Held(long expiresAt, long generation) {
+    /** One lease: when it expires, which change made it, and whose it is (for the per-user quota). */
+    private record Held(long expiresAt, long generation, UserId user) {
     }
 
     private final FirewallNames names;
     private final NftCommands json;
     private final Duration defaultTimeout;
     private final int maxNrRules;
+    private final int perUserLimit;
+    /** Leases (elements and jump rules) per user, kept in step with {@code elements} and {@code jumps}. */
+    private final Map<UserId, Integer> perUser = new HashMap<>();
     private final int controlRules;
     private final NftBatcher batcher;
     private final TimeSource time;
@@ -93,8 +97,13 @@ public final class LeaseBook {
     private final Map<JumpKey, Held> jumps = new LinkedHashMap<>();
     private long generation;
 
-    public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int controlRules,
+    /**
+     * @param perUserLimit leases one user may hold ({@code NftablesConfig.perUserLimit}): one user's knocks
+     *                     cannot use up what the others need
+     */
+    public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int perUserLimit, int controlRules,
             NftBatcher batcher, TimeSource time, DaemonLog log, RefreshMode refresh) {
+        this.perUserLimit = perUserLimit;
         this.names = names;
         this.json = new NftCommands(names);
         this.defaultTimeout = defaultTimeout;
@@ -156,7 +165,7 @@ public final class LeaseBook {
         for (ElementKey k : keys) {
             fresh += isLive(k, now) ? 0 : 1;
         }
-        Optional<CompletableFuture<Void>> full = capacity(fresh, now);
+        Optional<CompletableFuture<Void>> full = capacity(fresh, now, user);
         if (full.isPresent()) {
             return full.get();
         }
@@ -166,7 +175,9 @@ public final class LeaseBook {
         Map<ElementKey, Held> previous = new HashMap<>();
         List<ObjectNode> cmds = new ArrayList<>();
         for (ElementKey k : keys) {
-            Held prev = elements.put(k, new Held(now + timeout.toNanos(), gen));
+            Held held = new Held(now + timeout.toNanos(), gen, user);
+            Held prev = elements.put(k, held);
+            counted(prev, held);
             previous.put(k, prev);
             if (refresh == RefreshMode.READD) {
                 // new or refresh alike: with an explicit expiry the kernel (re)starts the timer
@@ -201,7 +212,9 @@ public final class LeaseBook {
         Map<ElementKey, Held> previous = new HashMap<>();
         List<ObjectNode> cmds = new ArrayList<>();
         for (ElementKey k : keys) {
-            previous.put(k, elements.remove(k));
+            Held removed = elements.remove(k);
+            counted(removed, null);
+            previous.put(k, removed);
             // add + delete: deleting an absent element would fail the whole transaction
             cmds.add(json.addElement(k.client(), k.proto(), k.port(), 1));
             cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
@@ -249,7 +262,7 @@ public final class LeaseBook {
             return CompletableFuture.failedFuture(e);
         }
         List<JumpKey> fresh = keys.stream().filter(k -> !jumps.containsKey(k)).toList();
-        Optional<CompletableFuture<Void>> full = capacity(fresh.size(), now);
+        Optional<CompletableFuture<Void>> full = capacity(fresh.size(), now, user);
         if (full.isPresent()) {
             return full.get();
         }
@@ -257,7 +270,10 @@ public final class LeaseBook {
         long gen = ++generation;
         Map<JumpKey, Held> previous = new HashMap<>();
         for (JumpKey k : keys) {
-            previous.put(k, jumps.put(k, new Held(now + timeout.toNanos(), gen)));
+            Held held = new Held(now + timeout.toNanos(), gen, user);
+            Held prev = jumps.put(k, held);
+            counted(prev, held);
+            previous.put(k, prev);
         }
         String what = "user=" + user + " resource=" + j.id() + " addr=" + Addresses.text(c) + " jumps="
                 + keys.stream().map(k -> k.fromChain() + "->" + k.target() + (k.matchSaddr() ? "(saddr)" : ""))
@@ -287,7 +303,9 @@ public final class LeaseBook {
         }
         Map<JumpKey, Held> previous = new HashMap<>();
         for (JumpKey k : keys) {
-            previous.put(k, jumps.remove(k));
+            Held removed = jumps.remove(k);
+            counted(removed, null);
+            previous.put(k, removed);
         }
         String what = "user=" + user + " resource=" + j.id() + " addr=" + Addresses.text(c);
         return batcher.submit(new NftBatcher.Change("revoke " + what, keys.stream().map(JumpKey::ref).toList(),
@@ -308,10 +326,13 @@ public final class LeaseBook {
         long now = time.monotonicNanos();
         pruneElements(now);
         List<JumpKey> due = new ArrayList<>();
+        Map<JumpKey, UserId> owners = new HashMap<>();
         for (Iterator<Map.Entry<JumpKey, Held>> it = jumps.entrySet().iterator(); it.hasNext();) {
             Map.Entry<JumpKey, Held> e = it.next();
             if (e.getValue().expiresAt() - now <= 0) {
                 due.add(e.getKey());
+                owners.put(e.getKey(), e.getValue().user());
+                counted(e.getValue(), null);
                 it.remove();
             }
         }
@@ -327,7 +348,12 @@ public final class LeaseBook {
                         log.warn("cannot remove expired jump rules " + due + ", retrying in 5 s: " + cause(err));
                         synchronized (this) {
                             long retry = time.monotonicNanos() + Duration.ofSeconds(5).toNanos();
-                            due.forEach(k -> jumps.putIfAbsent(k, new Held(retry, gen)));
+                            for (JumpKey k : due) {
+                                Held again = new Held(retry, gen, owners.get(k));
+                                if (jumps.putIfAbsent(k, again) == null) {
+                                    counted(null, again);
+                                }
+                            }
                         }
                     }
                 });
@@ -337,6 +363,29 @@ public final class LeaseBook {
     public synchronized void clear() {
         elements.clear();
         jumps.clear();
+        perUser.clear();
+    }
+
+    /** Leases {@code user} holds (tests, logs). */
+    public synchronized int countOf(UserId user) {
+        return perUser.getOrDefault(user, 0);
+    }
+
+    /** Keeps {@code perUser} in step: {@code before} left the book, {@code after} entered it (either null). */
+    private void counted(Held before, Held after) {
+        // no lambdas: each is a resident class, and letmeinfwd's idle memory has a budget
+        if (before != null) {
+            Integer n = perUser.get(before.user());
+            if (n == null || n <= 1) {
+                perUser.remove(before.user());
+            } else {
+                perUser.put(before.user(), n - 1);
+            }
+        }
+        if (after != null) {
+            Integer n = perUser.get(after.user());
+            perUser.put(after.user(), n == null ? 1 : n + 1);
+        }
     }
 
     private void pruneElements(long now) {
@@ -344,6 +393,7 @@ public final class LeaseBook {
             Map.Entry<ElementKey, Held> e = it.next();
             if (e.getValue().expiresAt() - now <= 0) {
                 it.remove();
+                counted(e.getValue(), null);
                 log.info("lease expired " + e.getKey() + " (kernel timeout)");
             }
         }
@@ -364,12 +414,16 @@ public final class LeaseBook {
             return true;
         }
         elements.remove(k);
+        counted(h, null);
         log.info("lease expired " + k + " (kernel timeout)");
         return false;
     }
 
-    /** Refuses {@code fresh} new rules/elements beyond max-nr-rules (pruning expired elements first). */
-    private Optional<CompletableFuture<Void>> capacity(long fresh, long now) {
+    /**
+     * Refuses {@code fresh} new rules/elements beyond max-nr-rules, or beyond {@code user}'s share
+     * (pruning expired elements first).
+     */
+    private Optional<CompletableFuture<Void>> capacity(long fresh, long now, UserId user) {
         int current = controlRules + elements.size() + jumps.size();
         if (fresh > 0 && current + fresh > maxNrRules) {
             pruneElements(now); // leases that expired since the last 1 s sweep do not count
@@ -378,6 +432,14 @@ public final class LeaseBook {
         if (fresh > 0 && current + fresh > maxNrRules) {
             return Optional.of(CompletableFuture.failedFuture(new LeaseException("max-nr-rules (" + maxNrRules
                     + ") would be exceeded: " + current + " installed, " + fresh + " new")));
+        }
+        if (fresh > 0 && countOf(user) + fresh > perUserLimit) {
+            pruneElements(now);
+            if (countOf(user) + fresh > perUserLimit) {
+                return Optional.of(CompletableFuture.failedFuture(new LeaseException("max-nr-rules-per-user ("
+                        + perUserLimit + ") would be exceeded for user " + user + ": " + countOf(user)
+                        + " held, " + fresh + " new")));
+            }
         }
         return Optional.empty();
     }
@@ -392,6 +454,7 @@ public final class LeaseBook {
                 } else {
                     map.put(k, prev);
                 }
+                counted(now, prev);
             }
         });
     }
@@ -399,8 +462,8 @@ public final class LeaseBook {
     /** Puts back what a failed revoke removed (unless a newer install has re-added it meanwhile). */
     private synchronized <K> void restore(Map<K, Held> map, Map<K, Held> previous) {
         previous.forEach((k, prev) -> {
-            if (prev != null) {
-                map.putIfAbsent(k, prev);
+            if (prev != null && map.putIfAbsent(k, prev) == null) {
+                counted(null, prev);
             }
         });
     }

@@ -92,4 +92,33 @@ class RequestCheckTest {
         assertThat(check(NftFamily.IP, true).check(install(U1, 0x10, "::ffff:192.0.2.1", CS)))
                 .isInstanceOf(RequestCheck.Accept.class);
     }
+
+    @Test
+    void refusesAddressesNoClientCanHave() throws Exception {
+        Set<InetAddress> lan = Set.of(addr("10.231.1.255"));
+        RequestCheck c = new RequestCheck(config(), new FirewallNames(NftFamily.INET, "filter", "IN", Optional.empty(),
+                Optional.empty()), () -> lan);
+        assertThat(refusal(c.check(install(U1, 0x10, "224.0.0.1", CS)))).contains("224.0.0.1 is multicast");
+        assertThat(refusal(c.check(install(U1, 0x10, "ff02::1", CS)))).contains("is multicast");
+        assertThat(refusal(c.check(install(U1, 0x10, "127.0.0.1", CS)))).contains("127.0.0.1 is loopback");
+        assertThat(refusal(c.check(install(U1, 0x10, "::1", CS)))).contains("is loopback");
+        assertThat(refusal(c.check(install(U1, 0x10, "::ffff:127.0.0.1", CS)))).contains("127.0.0.1 is loopback");
+        assertThat(refusal(c.check(install(U1, 0x10, "fe80::1", CS)))).contains("fe80::1 is link-local");
+        assertThat(refusal(c.check(install(U1, 0x10, "169.254.1.1", CS)))).contains("is link-local");
+        assertThat(refusal(c.check(install(U1, 0x10, "255.255.255.255", CS)))).contains("unspecified or all-ones");
+        assertThat(refusal(c.check(install(U1, 0x10, "10.231.1.255", CS))))
+                .contains("10.231.1.255 is the broadcast address of a local network");
+        assertThat(c.check(install(U1, 0x10, "10.231.1.2", CS))).isInstanceOf(RequestCheck.Accept.class);
+        assertThat(c.check(install(U1, 0x10, "fd5e:1a8:1::2", CS))).isInstanceOf(RequestCheck.Accept.class);
+    }
+
+    @Test
+    void localBroadcastsAreReadFromTheInterfaces() {
+        // loopback has none; whatever this host has, every entry is an IPv4 address
+        assertThat(new LocalBroadcasts().get()).allMatch(a -> a instanceof java.net.Inet4Address);
+    }
+
+    private static InetAddress addr(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
 }

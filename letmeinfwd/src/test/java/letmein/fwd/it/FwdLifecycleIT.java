@@ -81,11 +81,34 @@ class FwdLifecycleIT {
     }
 
     @Test
+    void aKeyHolderKnockingFrom110AddressesCannotKeepTheAdminOut() throws Exception {
+        try (Lab lab = Lab.create("l9")) {
+            // max-nr-rules = 100 (the default), 1 control rule, 2 users with keys: 49 leases each
+            String conf = config("00000010 = port: 22\n", "family = inet\n");
+            try (Daemon d = Daemon.start(lab, lab.newDir(), conf)) {
+                int acked = 0;
+                for (int i = 1; i <= 110; i++) {
+                    InetAddress a = i % 2 == 0 ? ip("fd00:9::" + Integer.toHexString(i)) : ip("10.9.0." + i);
+                    if (Ipc.install(d.socket(), 1, 0x10, a, d.checksum).equals(new FwdMessage.Ack())) {
+                        acked++;
+                    }
+                }
+                assertThat(acked).isEqualTo(49);
+                assertThat(d.log()).contains("max-nr-rules-per-user (49) would be exceeded for user 00000001");
+                assertThat(Ipc.install(d.socket(), 2, 0x10, ip("10.9.1.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(Ipc.install(d.socket(), 2, 0x10, ip("fd00:9:1::1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(lab.elements("letmein-v4")).containsKey("10.9.1.1 . tcp . 22");
+                assertThat(lab.elements("letmein-v6")).containsKey("fd00:9:1::1 . tcp . 22");
+            }
+        }
+    }
+
+    @Test
     void maxNrRulesCapsControlRulesElementsAndJumpRules() throws Exception {
         try (Lab lab = Lab.create("l3")) {
-            // 1 control rule + 4 leases
+            // 1 control rule + 4 leases; one user may take them all here (the per-user share is tested below)
             String conf = config("00000010 = port: 22\n00000012 = port: 4096 / tcp, udp\n00000021 = jump / input: MYCHAIN-IN\n",
-                    "family = inet\nmax-nr-rules = 5\n");
+                    "family = inet\nmax-nr-rules = 5\nmax-nr-rules-per-user = 5\n");
             try (Daemon d = Daemon.start(lab, lab.newDir(), conf)) {
                 assertThat(Ipc.install(d.socket(), 1, 0x12, ip("10.3.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
                 assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.3.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());

@@ -57,7 +57,7 @@ class LeaseBookTest {
     LeaseBookTest() {
         nft.release.countDown();
         batcher = new NftBatcher(nft, NAMES, DaemonLog.to(System.out, false), 100);
-        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time, DaemonLog.to(System.out, false),
+        book = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 6, 1, batcher, time, DaemonLog.to(System.out, false),
                 RefreshMode.ADD_DELETE_ADD);
     }
 
@@ -90,7 +90,7 @@ class LeaseBookTest {
 
     @Test
     void onAKernelThatRestartsTimersARefreshIsOneAddWithExpiryPerElement() throws Exception {
-        LeaseBook readd = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 1, batcher, time,
+        LeaseBook readd = new LeaseBook(NAMES, Duration.ofSeconds(600), 6, 6, 1, batcher, time,
                 DaemonLog.to(System.out, false), RefreshMode.READD);
         readd.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
         readd.install(U, BOTH, ip("192.0.2.1")).get(5, TimeUnit.SECONDS);
@@ -102,6 +102,44 @@ class LeaseBookTest {
             assertThat(doc.split("\"add\"", -1)).hasSize(3);
             assertThat(doc).doesNotContain("\"delete\"");
         }
+    }
+
+    @Test
+    void oneUserCannotTakeAnotherUsersShare() throws Exception {
+        // 100 rules, 2 control rules, 2 users: 49 each
+        int share = new letmein.proto.config.NftablesConfig("nft", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Duration.ofSeconds(600), 100).perUserLimit(2, 2);
+        assertThat(share).isEqualTo(49);
+        UserId admin = new UserId(2);
+        LeaseBook shared = new LeaseBook(NAMES, Duration.ofSeconds(600), 100, share, 2, batcher, time,
+                DaemonLog.to(System.out, false), RefreshMode.ADD_DELETE_ADD);
+        // a key holder knocks from 110 addresses of its /64
+        int refused = 0;
+        for (int i = 1; i <= 110; i++) {
+            try {
+                shared.install(U, SSH, ip("2001:db8:1:2::" + Integer.toHexString(i))).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(LeaseException.class)
+                        .hasMessageContaining("max-nr-rules-per-user (49) would be exceeded for user 00000001");
+                refused++;
+            }
+        }
+        assertThat(refused).isEqualTo(61);
+        assertThat(shared.countOf(U)).isEqualTo(49);
+        // the admin's knocks still get in, on both families
+        shared.install(admin, SSH, ip("192.0.2.99")).get(5, TimeUnit.SECONDS);
+        shared.install(admin, BOTH, ip("2001:db8:9::1")).get(5, TimeUnit.SECONDS);
+        assertThat(shared.countOf(admin)).isEqualTo(3);
+        // a refresh of a held lease needs no new room; a revoke gives room back
+        shared.install(U, SSH, ip("2001:db8:1:2::1")).get(5, TimeUnit.SECONDS);
+        shared.revoke(U, SSH, ip("2001:db8:1:2::1")).get(5, TimeUnit.SECONDS);
+        assertThat(shared.countOf(U)).isEqualTo(48);
+        shared.install(U, SSH, ip("2001:db8:1:2::ff")).get(5, TimeUnit.SECONDS);
+        // leases that expire give their room back too
+        time.nanos += Duration.ofSeconds(601).toNanos();
+        shared.expireDue();
+        assertThat(shared.countOf(U)).isZero();
+        assertThat(shared.countOf(admin)).isZero();
     }
 
     @Test
