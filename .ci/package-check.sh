@@ -347,6 +347,16 @@ if [ -n "$version" ]; then
     [ "$(field Version)" = "$version" ] && pass "Version: $version" || fail "Version $(field Version) != pom $version"
     [ "$(basename "$deb")" = "letmein_${version}_all.deb" ] && pass "file name $(basename "$deb")" || fail "file name $(basename "$deb")"
 fi
+# The version comes from the pom alone: the shipped non-Java sources never spell it out (the control
+# file, the changelog and the man page get it from the build)...
+if [ -n "$version" ]; then
+    literal=$(grep -rnF -- "$version" bin conf install.sh uninstall.sh letmein-package/src README.md SECURITY.md 2>/dev/null || true)
+    [ -z "$literal" ] && pass "no literal $version in the shipped non-Java sources" \
+        || fail "literal version $version in shipped sources (take it from the pom): $literal"
+    # ...and the man page in the package carries it
+    man=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/man/man1/letmein.1.gz 2>/dev/null | gzip -dc 2>/dev/null | grep '^\.TH' || true)
+    case "$man" in *"\"letmein $version\""*) pass "letmein.1: $man" ;; *) fail "letmein.1 does not name version $version: '$man'" ;; esac
+fi
 depends=$(field Depends)
 case "$depends" in *"openjdk-17-jre-headless | java17-runtime-headless"*) pass "Depends on a Java 17 runtime" ;; *) fail "Depends lacks the Java 17 runtime: $depends" ;; esac
 case "$depends" in *nftables*) pass "Depends on nftables" ;; *) fail "Depends lacks nftables: $depends" ;; esac
