@@ -3,8 +3,9 @@
 # package's postinst (letmein-package/src/deb/control/postinst) and install.sh.
 #
 # Usage: make-cds-archive.sh [JAR [ARCHIVE]]
-#   JAR      the client jar, as bin/letmein will name it (the archive records this path), default: the one bin/letmein starts (letmein-client/target/letmein-client.jar
-#            in a built tree, else lib/letmein-client.jar next to this bin/)
+#   JAR      the client jar, named as bin/letmein will name it (the archive records this path); default:
+#            the one bin/letmein starts (letmein-client/target/letmein-client.jar in a built tree, else
+#            lib/letmein-client.jar next to this bin/)
 #   ARCHIVE  default: letmein.jsa next to JAR, where bin/letmein looks for it
 # Runs on the java that bin/letmein runs on ($JAVA_HOME/bin/java, else java on PATH): an archive is valid
 # only for the exact JDK build and the jar path (and size and time stamp) that made it.
