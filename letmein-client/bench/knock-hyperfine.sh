@@ -5,7 +5,8 @@
 # only, writes a client config for it, then runs ROUNDS hyperfine rounds; each round times every
 # launcher RUNS times (-N: no shell in between), in an order that rotates from round to round, so that
 # load from other processes on the machine hits all variants alike. The medians are over all the runs of
-# all rounds (from hyperfine's --export-json); the ratio is each variant's median over the first one's.
+# all rounds (from hyperfine's --export-json); the ratio is each variant's median over the first one's;
+# cpu is the mean user+system time of a run (less disturbed by other load than the wall time).
 #
 # Usage (after `mvn -B package -DskipTests`; hyperfine from Debian's package of that name):
 #   letmein-client/bench/knock-hyperfine.sh [-r ROUNDS] [-n RUNS] [NAME=LAUNCHER ...]
@@ -80,14 +81,16 @@ python3 - "$tmp" "$rounds" "$runs" "$load0" "$load1" "${names[@]}" <<'PY'
 import glob, json, statistics, sys
 tmp, rounds, runs, load0, load1, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
 times = {n: [] for n in names}
+cpu = {n: [] for n in names}  # hyperfine gives user and system time only as a mean per round
 for f in sorted(glob.glob(tmp + "/round*.json")):
     for res in json.load(open(f))["results"]:
         times[res["command"]] += [t * 1000 for t in res["times"]]
+        cpu[res["command"]].append((res["user"] + res["system"]) * 1000)
 print(f"hyperfine -N, {rounds} rounds x {runs} runs per variant, interleaved; load average {load0} -> {load1}")
 base = statistics.median(times[names[0]])
 for n in names:
     t = sorted(times[n])
     m = statistics.median(t)
     print(f"{n:<20} median {m:6.1f} ms  p25 {t[len(t) // 4]:6.1f}  p75 {t[3 * len(t) // 4]:6.1f}  "
-          f"min {t[0]:6.1f}  ratio {m / base:5.3f}")
+          f"min {t[0]:6.1f}  cpu {statistics.mean(cpu[n]):6.1f}  ratio {m / base:5.3f}")
 PY
