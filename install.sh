@@ -2,7 +2,8 @@
 # Installs letmein from a built source tree on systems without the Debian package, with the same
 # layout as the package (letmein_<version>_all.deb):
 #   /usr/share/letmein/lib/{letmein-client,letmeind,letmeinfwd}.jar
-#   /usr/share/letmein/bin/{launcher.sh,letmein,letmeind,letmeinfwd,letmeinfwd-cleanup}
+#   /usr/share/letmein/bin/{launcher.sh,letmein,letmeind,letmeinfwd,letmeinfwd-cleanup,make-cds-archive.sh}
+#   /usr/share/letmein/lib/letmein.jsa   (the client's start-up archive, made here for this machine's java)
 #   /usr/bin/letmein, /usr/sbin/letmeind, /usr/sbin/letmeinfwd   (symlinks into /usr/share/letmein/bin)
 #   /etc/letmein/letmeind.conf (root:letmeind 0640), /etc/letmein/letmein.conf (0644) — never overwritten
 #   /etc/systemd/system/letmein{d,fwd}.{service,socket}        (never enabled or started)
@@ -28,7 +29,7 @@ fi
 for m in letmein-client letmeind letmeinfwd; do
     [ -f "$src/$m/target/$m.jar" ] || die "$src/$m/target/$m.jar is missing: run 'mvn -B package -DskipTests' first"
 done
-for f in bin/launcher.sh bin/letmein bin/letmeind bin/letmeinfwd letmein-package/src/scripts/letmeinfwd-cleanup \
+for f in bin/launcher.sh bin/letmein bin/letmeind bin/letmeinfwd bin/make-cds-archive.sh letmein-package/src/scripts/letmeinfwd-cleanup \
          conf/letmeind.service conf/letmeind.socket conf/letmeinfwd.service conf/letmeinfwd.socket SECURITY.md; do
     [ -f "$src/$f" ] || die "$src/$f is missing: is this a complete source tree?"
 done
@@ -86,7 +87,7 @@ for m in letmein-client letmeind letmeinfwd; do
     put "$src/$m/target/$m.jar" "/usr/share/letmein/lib/$m.jar" 0644
 done
 put "$src/bin/launcher.sh" /usr/share/letmein/bin/launcher.sh 0644
-for p in letmein letmeind letmeinfwd; do
+for p in letmein letmeind letmeinfwd make-cds-archive.sh; do
     put "$src/bin/$p" "/usr/share/letmein/bin/$p" 0755
 done
 put "$src/letmein-package/src/scripts/letmeinfwd-cleanup" /usr/share/letmein/bin/letmeinfwd-cleanup 0755
@@ -146,19 +147,15 @@ for comp in "$src/letmein-client/target/completion/letmein" "$src/letmein-client
     fi
 done
 
-# 6. the client's class-data-sharing archive (faster start), made for this JVM and this jar path by
-#    the client's own training run (loopback only); the client works without it.
+# 6. the client's start-up archive (faster start), made for this JVM and this jar path by
+#    bin/make-cds-archive.sh, the build's and the package's recipe; the client works without it.
 jsa=/usr/share/letmein/lib/letmein.jsa
 rm -f "$destdir$jsa"
-if [ -z "$destdir" ] && command -v java >/dev/null 2>&1; then
-    if timeout 120 java -XX:ArchiveClassesAtExit="$jsa" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-            -Xlog:disable -Xlog:all=error:stderr -cp /usr/share/letmein/lib/letmein-client.jar \
-            letmein.client.cds.Training >/dev/null 2>&1 && [ -s "$jsa" ]; then
-        chmod 0644 "$jsa"
+if [ -z "$destdir" ]; then
+    if /usr/share/letmein/bin/make-cds-archive.sh /usr/share/letmein/lib/letmein-client.jar "$jsa" >/dev/null; then
         record "$jsa"
     else
-        rm -f "$jsa"
-        echo "$me: note: no class-data-sharing archive for the client (it only starts a little slower)"
+        echo "$me: note: no start-up archive for the client (it only starts a little slower)"
     fi
 fi
 

@@ -113,7 +113,7 @@ if [ "${1:-}" = "--in-namespace" ]; then
     for j in letmein-client letmeind letmeinfwd; do
         expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"
     done
-    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup; do
+    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup make-cds-archive.sh; do
         expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"
     done
     expect_stat /usr/share/letmein/bin/launcher.sh "root:root 644 regular file"
@@ -146,14 +146,20 @@ if [ "${1:-}" = "--in-namespace" ]; then
         fi
     done
 
-    section "client class-data-sharing archive (made by postinst for this JVM and path)"
+    # the archive is ours when the client's own classes come from shared space (the JDK's default
+    # archive has none of them)
+    archive_used() { # WHO
+        local shared
+        shared=$(in_root env LETMEIN_JAVA_OPTS=-Xlog:class+load=info:stdout /usr/bin/letmein --version 2>/dev/null \
+            | grep -c '^.*letmein\.client\..* source: shared objects file' || true)
+        [ "$shared" -gt 0 ] && pass "letmein --version maps $shared of the client's classes from the archive $1 made" \
+            || fail "the JVM does not use the /usr/share/letmein/lib/letmein.jsa that $1 made"
+    }
+    section "client start-up archive (made by postinst with bin/make-cds-archive.sh for this JVM and path)"
     if grep -a 'letmein/client/cds/Training.class' "$root/usr/share/letmein/lib/letmein-client.jar" >/dev/null; then
         if in_root test -s /usr/share/letmein/lib/letmein.jsa; then
             pass "postinst made /usr/share/letmein/lib/letmein.jsa"
-            shared=$(in_root env LETMEIN_JAVA_OPTS=-Xlog:class+load=info:stdout /usr/bin/letmein --version 2>/dev/null \
-                | grep -c 'shared objects file (top)' || true)
-            [ "$shared" -gt 0 ] && pass "letmein --version maps $shared classes from it" \
-                || fail "the JVM does not use /usr/share/letmein/lib/letmein.jsa"
+            archive_used postinst
         else
             fail "postinst did not make /usr/share/letmein/lib/letmein.jsa"
         fi
@@ -263,7 +269,7 @@ sys.exit(0 if not left and len(keep) == 1 else 1)'; then
     expect_stat /etc/letmein/letmein.conf "root:root 644 regular file"
     no_sample_key
     for j in letmein-client letmeind letmeinfwd; do expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"; done
-    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup; do expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"; done
+    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup make-cds-archive.sh; do expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"; done
     for u in letmeind.service letmeind.socket letmeinfwd.service letmeinfwd.socket; do
         expect_stat "/etc/systemd/system/$u" "root:root 644 regular file"
     done
@@ -273,8 +279,12 @@ sys.exit(0 if not left and len(keep) == 1 else 1)'; then
     done
     if out=$(in_root /usr/bin/letmein --version 2>&1); then pass "installed letmein --version"; else fail "installed letmein --version: $(echo "$out" | head -2)"; fi
     if grep -a 'letmein/client/cds/Training.class' "$root/usr/share/letmein/lib/letmein-client.jar" >/dev/null; then
-        in_root test -s /usr/share/letmein/lib/letmein.jsa && pass "install.sh made the client's CDS archive" \
-            || fail "install.sh did not make /usr/share/letmein/lib/letmein.jsa"
+        if in_root test -s /usr/share/letmein/lib/letmein.jsa; then
+            pass "install.sh made the client's start-up archive"
+            archive_used install.sh
+        else
+            fail "install.sh did not make /usr/share/letmein/lib/letmein.jsa"
+        fi
     fi
     echo "# admin edit" | in_root sh -c 'cat >> /etc/letmein/letmeind.conf'
     in_root /tmp/repo/install.sh >/dev/null && pass "install.sh again (upgrade)" || fail "install.sh again failed"
@@ -337,6 +347,16 @@ if [ -n "$version" ]; then
     [ "$(field Version)" = "$version" ] && pass "Version: $version" || fail "Version $(field Version) != pom $version"
     [ "$(basename "$deb")" = "letmein_${version}_all.deb" ] && pass "file name $(basename "$deb")" || fail "file name $(basename "$deb")"
 fi
+# The version comes from the pom alone: the shipped non-Java sources never spell it out (the control
+# file, the changelog and the man page get it from the build)...
+if [ -n "$version" ]; then
+    literal=$(grep -rnF -- "$version" bin conf install.sh uninstall.sh letmein-package/src README.md SECURITY.md 2>/dev/null || true)
+    [ -z "$literal" ] && pass "no literal $version in the shipped non-Java sources" \
+        || fail "literal version $version in shipped sources (take it from the pom): $literal"
+    # ...and the man page in the package carries it
+    man=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/man/man1/letmein.1.gz 2>/dev/null | gzip -dc 2>/dev/null | grep '^\.TH' || true)
+    case "$man" in *"\"letmein $version\""*) pass "letmein.1: $man" ;; *) fail "letmein.1 does not name version $version: '$man'" ;; esac
+fi
 depends=$(field Depends)
 case "$depends" in *"openjdk-17-jre-headless | java17-runtime-headless"*) pass "Depends on a Java 17 runtime" ;; *) fail "Depends lacks the Java 17 runtime: $depends" ;; esac
 case "$depends" in *nftables*) pass "Depends on nftables" ;; *) fail "Depends lacks nftables: $depends" ;; esac
@@ -370,7 +390,7 @@ expect_entry() { # mode-prefix owner path [-> target]
     fi
 }
 for j in letmein-client letmeind letmeinfwd; do expect_entry -rw-r--r-- root/root "/usr/share/letmein/lib/$j.jar"; done
-for b in letmein letmeind letmeinfwd letmeinfwd-cleanup; do expect_entry -rwxr-xr-x root/root "/usr/share/letmein/bin/$b"; done
+for b in letmein letmeind letmeinfwd letmeinfwd-cleanup make-cds-archive.sh; do expect_entry -rwxr-xr-x root/root "/usr/share/letmein/bin/$b"; done
 expect_entry -rw-r--r-- root/root /usr/share/letmein/bin/launcher.sh
 expect_entry l root/root /usr/bin/letmein ../share/letmein/bin/letmein
 expect_entry l root/root /usr/sbin/letmeind ../share/letmein/bin/letmeind

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idle resident memory (docs/benchmarks.md, "Idle memory"), as root: brings up a fresh lab, restarts letmeinfwd and
-# letmeind with the JVM options of the shipped systemd units (LETMEIN_JAVA_OPTS from conf/*.service, and
-# letmeind's MALLOC_ARENA_MAX=2) and the shipped default debug = false, then reads VmRSS of both daemons
+# letmeind with the shipped default debug = false and the JVM options the systemd units run them with, which
+# are the launchers' own (bin/letmeind, bin/letmeinfwd), plus LETMEIN_JAVA_OPTS from conf/*.service should a
+# unit ever set it again (none does), then reads VmRSS of both daemons
 # 5 s after start, 5 s after one knock from the client, and 15 s after it (letmeinfwd's nft session has
 # ended by then). Repeats ROUNDS times, each in a fresh lab, and prints every reading and the medians.
 # Usage: letmein-bench/idle-rss.sh [ROUNDS]   (default 3)
@@ -19,8 +20,8 @@ for r in $(seq 1 "$ROUNDS"); do
     LAB_QUIET=1 "$LAB" stop letmeind "$PREFIX" >/dev/null
     LAB_QUIET=1 "$LAB" stop fwd "$PREFIX" >/dev/null
     sed -i 's/^debug = true/debug = false/' "$D/letmeind.conf"
-    LETMEIN_JAVA_OPTS="$(unit_opts letmeinfwd)" LAB_QUIET=1 "$LAB" start fwd "$PREFIX" >/dev/null
-    LETMEIN_JAVA_OPTS="$(unit_opts letmeind)" MALLOC_ARENA_MAX=2 LAB_QUIET=1 "$LAB" start letmeind "$PREFIX" >/dev/null
+    env -u MALLOC_ARENA_MAX LETMEIN_JAVA_OPTS="$(unit_opts letmeinfwd)" LAB_QUIET=1 "$LAB" start fwd "$PREFIX" >/dev/null
+    env -u MALLOC_ARENA_MAX LETMEIN_JAVA_OPTS="$(unit_opts letmeind)" LAB_QUIET=1 "$LAB" start letmeind "$PREFIX" >/dev/null
     F=$(cat "$D/run/letmeinfwd/letmeinfwd.pid"); L=$(cat "$D/run/letmeind/letmeind.pid")
     sleep 5
     a="$(rss "$L") $(rss "$F")"

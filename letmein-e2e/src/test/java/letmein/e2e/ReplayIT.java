@@ -48,7 +48,7 @@ class ReplayIT extends LabTestBase {
         CommandResult replay = ok(lab.tool(Host.OTHER, Duration.ofSeconds(60), Replay.class,
                 transport, server, Integer.toString(Lab.CONTROL_PORT), capture.toString()));
         assertThat(replay.stdout()).as(replay.describe())
-                .contains("knock-reply=CHALLENGE") // KNOCK is replayable by design (spec 1.7)
+                .contains("knock-reply=CHALLENGE") // KNOCK is replayable by design (docs/PROTOCOL.md, replay)
                 .doesNotContain("response-reply=COMEIN");
         assertShut(Host.OTHER, Lab.SSH_PORT);
         assertLogLine(Lab.Daemon.LETMEIND, "peer=" + other + ":", "/" + transport.toUpperCase(java.util.Locale.ROOT),
