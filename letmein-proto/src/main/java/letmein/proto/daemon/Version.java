@@ -15,7 +15,7 @@ public final class Version {
     private Version() {
     }
 
-    /** For example {@code 12.5.0}; {@code unknown} when the jar was built without the resource. */
+    /** The pom's {@code <version>}; {@code unknown} when the jar was built without the resource. */
     public static String text() {
         return TEXT;
     }
