@@ -21,8 +21,10 @@
 #     (-XX:ArchiveClassesAtExit): with G1 it carries the JDK's archived heap objects and full module graph,
 #     which a dynamic archive on top of the JDK's default one goes without, and it pre-generates the
 #     method-handle classes the knock path links. Measured with letmein-client/bench/knock-hyperfine.sh
-#     (JDK 17, interleaved): the dynamic archive of the old postinst (made under the serial GC) 1.05x the
-#     static one's median; on JDK 25 the AOT cache 0.90x, a static archive 0.96x.
+#     (interleaved, on a 2-core machine that other builds kept at load 1.3-3): JDK 17, the old postinst's
+#     dynamic archive made under the serial GC took 1.05-1.10x the static archive's median in three runs
+#     of four, no archive 1.14-1.22x; JDK 25, the AOT cache 0.90x and 0.98x of JDK 17's static archive
+#     (a static archive made by JDK 25: 0.96x).
 # The archive is written under a temporary name and renamed, so a running client never maps half a file.
 # Exit status 0: ARCHIVE made; 1: not made (ARCHIVE removed, so no stale one is left; the client works
 # without it, only starts slower). Prints why on stderr; the JVM's own output only when a step fails.

@@ -17,12 +17,13 @@ import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
 
 /**
- * Build-time training run for the class-data-sharing archive (docs/client.md, "Start-up and the
- * class-data-sharing archive"): the build and the package's postinst run it once while the JVM records
- * the classes it loads; it drives the real command line through a TCP and a UDP knock, a
- * revoke, gen-key and the help text against an in-process {@link LoopbackServer} (the real server-side
- * session on 127.0.0.1, never reachable from outside this process), so every class on the knock path is
- * in the archive that {@code bin/letmein} maps at start.
+ * Training run for the client's start-up archive: {@code bin/make-cds-archive.sh} (run by
+ * {@code mvn package}, the Debian package's postinst and {@code install.sh}, always with the java the
+ * client will run on) starts it once under the JVM flags of {@code bin/letmein}, recording a class list
+ * for a static CDS archive (JDK 17-24) or writing an AOT cache (JDK 25 and later). It drives the real
+ * command line through a TCP and a UDP knock, a revoke, gen-key and the help text against an in-process
+ * {@link LoopbackServer} (the real server-side session on 127.0.0.1, never reachable from outside this
+ * process), so every class on the knock path is in the archive that {@code bin/letmein} maps at start.
  */
 public final class Training {
     private Training() {
