@@ -40,7 +40,7 @@ public final class Main {
             "      --no-systemd               Do not use systemd socket activation or notification.",
             "  -n, --num-connections N        Maximum concurrent sessions (default: " + DaemonOptions.DEFAULT_MAX_SESSIONS
                     + ").",
-            "  -N, --num-ip-connections N     Maximum concurrent sessions per source (IPv4 address or IPv6 /56;",
+            "  -N, --num-ip-connections N     Maximum concurrent sessions per source (IPv4 address or IPv6 /64;",
             "                                 default: " + DaemonOptions.DEFAULT_MAX_PER_SOURCE + "; at most -n).",
             "      --check-config             Validate the config file and exit (0 valid, 1 invalid).",
             "      --seccomp MODE             off|log|kill: accepted for compatibility; a JVM cannot install",

@@ -437,8 +437,8 @@ class DaemonIT {
     }
 
     @Test
-    void ipv6SourcesShareTheLimitPer56ButUdpChallengesTakeNoSlot() throws Exception {
-        // ::1 and ::ff are in the same /56; only loopback ::1 is routable here, so check via the limiter key
+    void ipv6SourcesShareTheLimitPer64ButUdpChallengesTakeNoSlot() throws Exception {
+        // ::1 and ::ff are in the same /64; only loopback ::1 is routable here, so check via the limiter key
         assertThat(SourceLimiter.keyOf(InetAddress.getByName("::1")))
                 .isEqualTo(SourceLimiter.keyOf(InetAddress.getByName("::ff")));
         try (Harness h = new Harness(SessionFixtures.config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), false, true),
@@ -448,7 +448,7 @@ class DaemonIT {
                 Message ca = a.receive().orElseThrow();
                 b.send(TestClient.knock(KEY, USER, PORT42));
                 Message cb = b.receive().orElseThrow();
-                assertThat(cb.operation()).as("a second peer of the same /56 is challenged too").isEqualTo(Operation.CHALLENGE);
+                assertThat(cb.operation()).as("a second peer of the same /64 is challenged too").isEqualTo(Operation.CHALLENGE);
                 assertThat(h.server.sessions()).as("challenges hold no session slot").isZero();
                 a.send(TestClient.response(KEY, ca));
                 assertThat(a.receive().orElseThrow().operation()).isEqualTo(Operation.COMEIN);
