@@ -170,17 +170,15 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
 
     /** The RESPONSE verified: take a session slot, remember the RESPONSE, ask letmeinfwd. */
     private void verified(InetSocketAddress sender, Session s, Message response, Step forward) {
-        Key key = sc.config().key(response.user()).orElseThrow();
-        Optional<MintedChallenges.Match> match = minted.verify(key, response, sender.getAddress(), sender.getPort());
-        if (match.isEmpty()) {
-            return; // cannot happen: the session verified this RESPONSE against a minted challenge just now
-        }
         // a slot first: a RESPONSE dropped for want of one must stay usable when the client sends it again
         Admission.Result r = sc.admission().tryAdmit(sender.getAddress());
         if (!(r instanceof Admission.Ticket ticket)) {
             return; // all session slots taken by verified sessions: dropped silently, the client retries
         }
-        switch (used.use(response.auth(), match.get().slot(), minted.slot())) {
+        // remembered from now: its challenge was minted in this slot or the previous one, so it can no
+        // longer verify once the entry is forgotten (after the next slot)
+        long now = minted.slot();
+        switch (used.use(response.auth(), now, now)) {
             case REPLAYED -> {
                 sc.admission().release(ticket);
                 unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (this RESPONSE was already used)"))
