@@ -242,11 +242,7 @@ public final class ControlServer implements AutoCloseable {
 
     /** TCP sessions closed so far to give their slot to a source with fewer sessions; read on the event loop. */
     public long evictions() {
-        try {
-            return group.submit(() -> admission.evictions()).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("event loop did not answer: " + e, e);
-        }
+        return onLoop(() -> admission.evictions());
     }
 
     /** Distinct sources with live sessions; read on the event loop. */
@@ -254,7 +250,7 @@ public final class ControlServer implements AutoCloseable {
         return onLoop(() -> admission.sources());
     }
 
-    private int onLoop(java.util.concurrent.Callable<Integer> c) {
+    private <T> T onLoop(java.util.concurrent.Callable<T> c) {
         try {
             return group.submit(c).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
