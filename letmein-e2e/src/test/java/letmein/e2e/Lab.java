@@ -287,10 +287,22 @@ public final class Lab implements AutoCloseable {
         return run(host, timeout, toolCommand(main, args));
     }
 
+    /** As {@link #tool(Host, Duration, Class, String...)}, with extra environment variables (e.g. a key). */
+    public CommandResult tool(Host host, Duration timeout, Map<String, String> env, Class<?> main, String... args) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
+        full.addAll(toolCommand(main, args));
+        return exec(full, timeout, env);
+    }
+
     /** Starts a tool in the background; it is killed at teardown at the latest. */
     public Process startTool(Host host, Path output, Class<?> main, String... args) {
+        return startInBackground(host, output, toolCommand(main, args));
+    }
+
+    /** Starts {@code command} in {@code host} in the background, output to a file; killed at teardown at the latest. */
+    public Process startInBackground(Host host, Path output, List<String> command) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
-        cmd.addAll(toolCommand(main, args));
+        cmd.addAll(command);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -319,6 +331,66 @@ public final class Lab implements AutoCloseable {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot locate the classes of " + c, e);
         }
+    }
+
+    /**
+     * Gives {@code host} more addresses on its lab interface (IPv4 in the lab's /24, IPv6 in its /64,
+     * no duplicate address detection): the many sources of one attacker host.
+     */
+    public void addAddresses(Host host, List<String> addresses) {
+        StringBuilder script = new StringBuilder("set -e\n");
+        for (String a : addresses) {
+            script.append("ip addr add ").append(a).append(a.contains(":") ? "/64 nodad" : "/24").append(" dev eth0\n");
+        }
+        CommandResult r = run(host, Duration.ofSeconds(60), List.of("sh", "-c", script.toString()));
+        if (!r.ok()) {
+            throw new AssertionError("cannot add addresses to " + host + "\n" + r.describe());
+        }
+    }
+
+    /** {@code count} consecutive addresses from {@code first} (IPv4 or IPv6 literal), as text. */
+    public static List<String> addressRange(String first, int count) {
+        byte[] base;
+        try {
+            base = java.net.InetAddress.getByName(first).getAddress(); // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an address literal: " + first, e);
+        }
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] b = base.clone();
+            int carry = i;
+            for (int k = b.length - 1; k >= 0 && carry != 0; k--) {
+                int v = (b[k] & 0xff) + (carry & 0xff);
+                b[k] = (byte) v;
+                carry = (carry >>> 8) + (v >>> 8);
+            }
+            try {
+                out.add(java.net.InetAddress.getByAddress(b).getHostAddress());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The forged-source UDP sender ({@code letmein-e2e/src/test/python/spoof.py}, raw sockets) run in
+     * {@code host} until it has sent what {@code args} say.
+     */
+    public CommandResult spoof(Host host, Duration timeout, String... args) {
+        return run(host, timeout, spoofCommand(args));
+    }
+
+    /** The forged-source sender in the background (killed at teardown at the latest). */
+    public Process startSpoof(Host host, Path output, String... args) {
+        return startInBackground(host, output, spoofCommand(args));
+    }
+
+    private List<String> spoofCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("python3", repo.resolve("letmein-e2e/src/test/python/spoof.py").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -350,6 +422,56 @@ public final class Lab implements AutoCloseable {
         if (!r.ok()) {
             throw new AssertionError("lab.sh " + what + " " + d.label() + " failed\n" + r.describe());
         }
+    }
+
+    /**
+     * Rewrites the server's letmeind.conf (same file: owner and mode stay) and restarts both daemons,
+     * which must read the same file (letmeind sends its checksum with every request).
+     */
+    public void reconfigure(java.util.function.UnaryOperator<String> edit) {
+        Path conf = serverConfig();
+        try {
+            Files.writeString(conf, edit.apply(read(conf)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + conf, e);
+        }
+        stop(Daemon.LETMEIND);
+        stop(Daemon.FWD);
+        start(Daemon.FWD);
+        start(Daemon.LETMEIND);
+    }
+
+    /** CPU time used so far (user + system, ms) and memory (resident now, peak; KiB) of a running daemon. */
+    public record ProcSample(long cpuMillis, long rssKiB, long peakRssKiB) {
+    }
+
+    /** Reads a daemon's {@link ProcSample} from /proc (its PID as lab.sh recorded it). */
+    public ProcSample sample(Daemon d) {
+        long pid = pid(d);
+        String stat = read(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after "pid (comm) ": state is field 3, utime field 14, stime field 15
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long rss = 0;
+        long hwm = 0;
+        for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (line.startsWith("VmHWM:")) {
+                hwm = Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return new ProcSample(ticks * 1000 / clockTicksPerSecond(), rss, hwm);
+    }
+
+    private static long clockTicks;
+
+    private static synchronized long clockTicksPerSecond() {
+        if (clockTicks == 0) {
+            CommandResult r = exec(List.of("getconf", "CLK_TCK"), Duration.ofSeconds(10), Map.of());
+            clockTicks = r.ok() ? Long.parseLong(r.stdout().strip()) : 100;
+        }
+        return clockTicks;
     }
 
     /** The PID of a running daemon, as lab.sh recorded it. */

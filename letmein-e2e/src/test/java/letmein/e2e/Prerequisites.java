@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class Prerequisites {
     private static final List<String> TOOLS = List.of("ip", "nft", "sshd", "ssh", "ssh-keygen", "setpriv",
-            "setsid", "ss", "timeout", "bash");
+            "setsid", "ss", "timeout", "bash", "python3");
 
     private Prerequisites() {
     }
@@ -43,7 +43,7 @@ final class Prerequisites {
         }
         if (!missing.isEmpty()) {
             problems.add("missing tools " + missing + ": apt-get install iproute2 nftables openssh-server"
-                    + " openssh-client util-linux coreutils (./run-tests.sh installs them)");
+                    + " openssh-client util-linux coreutils python3 (./run-tests.sh installs them)");
         }
         for (String jar : List.of("letmein-client/target/letmein-client.jar", "letmeind/target/letmeind.jar",
                 "letmeinfwd/target/letmeinfwd.jar")) {

@@ -16,8 +16,8 @@ import letmein.e2e.tools.Replay;
 
 /**
  * Scenario 6: an exchange captured on the client's path (KNOCK + RESPONSE, byte for byte) and
- * replayed from {@code other} opens nothing: the replayed KNOCK only earns a fresh CHALLENGE, and
- * the recorded RESPONSE does not answer it.
+ * replayed from {@code other}, then from the client's own address, opens nothing: the replayed KNOCK
+ * only earns a fresh CHALLENGE, and the recorded RESPONSE does not answer it.
  */
 class ReplayIT extends LabTestBase {
     private static final int RELAY_PORT = 5801;
@@ -56,5 +56,19 @@ class ReplayIT extends LabTestBase {
         String ruleset = lab.ruleset();
         assertThat(ruleset).as("no lease for other's addresses").doesNotContain(Lab.OTHER_V4).doesNotContain(Lab.OTHER_V6);
         assertThat(lab.tcpOpen(Host.CLIENT, server, Lab.SSH_PORT)).as("the client's lease is unaffected").isTrue();
+
+        // the same replay from the client's own address, within the challenge's lifetime: nothing new is
+        // installed (letmeind logs every knock it forwards as "successfully knocked")
+        long knocked = successfulKnocks();
+        CommandResult own = ok(lab.tool(Host.CLIENT, Duration.ofSeconds(60), Replay.class,
+                transport, server, Integer.toString(Lab.CONTROL_PORT), capture.toString()));
+        assertThat(own.stdout()).as(own.describe()).contains("knock-reply=CHALLENGE").doesNotContain("response-reply=COMEIN");
+        assertThat(successfulKnocks()).as("knocks forwarded to letmeinfwd after the replay from the client").isEqualTo(knocked);
+        assertLogLine(Lab.Daemon.LETMEIND, "peer=" + (family == 4 ? client : "[" + client + "]") + ":",
+                "/" + transport.toUpperCase(java.util.Locale.ROOT), "result=rejected");
+    }
+
+    private long successfulKnocks() {
+        return lab.log(Lab.Daemon.LETMEIND).lines().filter(l -> l.contains("successfully knocked")).count();
     }
 }

@@ -27,6 +27,10 @@ import letmein.proto.wire.Operation;
  * session) starts whenever no reply came within a short, growing gap ({@link RetryPolicy}), while the
  * earlier attempts keep listening and a late reply still counts. Only one attempt at a time sends its
  * RESPONSE (the others wait, challenged), so a lossy link does not open the port several times over.
+ * An attempt whose COMEIN does not come within the gap also sends its RESPONSE again, the same bytes on
+ * the same socket (at most {@link #RESENDS} times): letmeind answers such a repeat with the reply it
+ * already sent, and opens nothing twice. A server that has forgotten the session (upstream letmeind)
+ * stays silent or answers with a GOAWAY that names no user and resource; that ends only this attempt.
  * What is sent and accepted is the {@link ClientExchange}'s; this class moves the datagrams and times them.
  */
 public final class UdpExchange {
@@ -34,6 +38,12 @@ public final class UdpExchange {
     private final Ticker ticker;
     private final Progress progress;
     private final RetryPolicy retry;
+    /** How often one attempt sends its RESPONSE again while waiting for COMEIN. */
+    static final int RESENDS = 8;
+    /** Sends this host's own firewall refused (EPERM) during one {@link #run}: lost datagrams, counted. */
+    private static final class RefusedSends {
+        int count;
+    }
 
     public UdpExchange(Messages messages, Ticker ticker, Progress progress, RetryPolicy retry) {
         this.messages = messages;
@@ -48,6 +58,10 @@ public final class UdpExchange {
         final int number;
         final ClientExchange.Attempt state;
         long since;
+        /** The RESPONSE as sent (for sending it again), when and how often it was sent again. */
+        ByteBuffer response;
+        long resendAt;
+        int resent;
 
         Attempt(DatagramChannel channel, int number, ClientExchange.Attempt state) {
             this.channel = channel;
@@ -79,6 +93,7 @@ public final class UdpExchange {
         long deadline = start + timeout.toNanos();
         List<Attempt> attempts = new ArrayList<>();
         KnockException badReply = null;
+        RefusedSends refused = new RefusedSends();
         ByteBuffer buf = ByteBuffer.allocate(2048);
         try (Selector selector = Selector.open()) {
             long gap = retry.firstGap().toNanos();
@@ -87,6 +102,16 @@ public final class UdpExchange {
                 long now = ticker.nanoTime();
                 if (now >= deadline) {
                     break;
+                }
+                long resendWake = Long.MAX_VALUE;
+                for (Attempt a : attempts) {
+                    if (a.phase() == Phase.AWAIT_COMEIN && a.response != null && a.resent < RESENDS) {
+                        if (now >= a.resendAt) {
+                            resend(a, where, refused);
+                            a.resendAt = now + gap;
+                        }
+                        resendWake = Math.min(resendWake, a.resendAt);
+                    }
                 }
                 long busyUntil = Long.MIN_VALUE;
                 Attempt challenged = null;
@@ -100,17 +125,17 @@ public final class UdpExchange {
                 }
                 boolean busy = busyUntil != Long.MIN_VALUE;
                 if (!busy && challenged != null) {
-                    respond(challenged, where, now);
+                    respond(challenged, where, now, gap, refused);
                     nextLaunch = Math.max(nextLaunch, now + gap);
                     continue;
                 }
                 if (!busy && now >= nextLaunch) {
                     attempts.add(launch(server, source, where, opening.duplicate(), attempts.size() + 1, selector,
-                            exchange));
+                            exchange, refused));
                     nextLaunch = now + gap;
                     gap = retry.next(gap);
                 }
-                long wake = Math.min(deadline, busy ? busyUntil : nextLaunch);
+                long wake = Math.min(Math.min(deadline, busy ? busyUntil : nextLaunch), resendWake);
                 long waitMs = Math.max(1, (wake - ticker.nanoTime() + 999_999) / 1_000_000);
                 selector.select(waitMs);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
@@ -128,7 +153,7 @@ public final class UdpExchange {
                             }
                             if (a.phase() == Phase.CHALLENGED
                                     && !anyAwaitingComeIn(attempts, ticker.nanoTime(), gap)) {
-                                respond(a, where, ticker.nanoTime());
+                                respond(a, where, ticker.nanoTime(), gap, refused);
                                 nextLaunch = Math.max(nextLaunch, ticker.nanoTime() + gap);
                             }
                         }
@@ -158,6 +183,11 @@ public final class UdpExchange {
         if (badReply != null) {
             throw badReply;
         }
+        if (refused.count > 0) {
+            throw new KnockException(KnockException.Kind.UNREACHABLE, "no complete exchange with " + where + " within "
+                    + Replies.seconds(timeout) + ": this host refused to send " + refused.count + " of the datagrams"
+                    + " (Operation not permitted: a local firewall rule or a full connection-tracking table?)");
+        }
         throw Replies.noAnswer(where + " sent no complete exchange within " + Replies.seconds(timeout) + ", "
                 + attempts.size() + " attempt" + (attempts.size() == 1 ? "" : "s"));
     }
@@ -172,7 +202,7 @@ public final class UdpExchange {
     }
 
     private Attempt launch(InetSocketAddress server, InetAddress source, String where, ByteBuffer opening,
-            int number, Selector selector, ClientExchange exchange) throws KnockException {
+            int number, Selector selector, ClientExchange exchange, RefusedSends refused) throws KnockException {
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open(Family.of(server.getAddress()).protocolFamily());
@@ -185,7 +215,7 @@ public final class UdpExchange {
             ch.register(selector, SelectionKey.OP_READ, a);
             progress.progress((number == 1 ? "Sending " : "No reply yet; attempt " + number + ": sending ")
                     + Replies.name(exchange.request().operation()) + " to " + where + ".");
-            ch.write(opening);
+            write(ch, opening, refused);
             return a;
         } catch (PortUnreachableException e) {
             close(ch);
@@ -193,6 +223,38 @@ public final class UdpExchange {
         } catch (IOException e) {
             close(ch);
             throw new KnockException(KnockException.Kind.UNREACHABLE, "cannot reach " + where + ": " + e.getMessage());
+        }
+    }
+
+    /** Sends the attempt's RESPONSE once more (its COMEIN, or the RESPONSE itself, may have been lost). */
+    private void resend(Attempt a, String where, RefusedSends refused) throws KnockException {
+        a.resent++;
+        progress.progress("No Come-in yet; sending the Response again (UDP attempt " + a.number + ").");
+        try {
+            write(a.channel, a.response.duplicate(), refused);
+        } catch (PortUnreachableException e) {
+            throw refused(where);
+        } catch (IOException e) {
+            throw new KnockException(KnockException.Kind.UNREACHABLE, "sending to " + where + " failed: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Sends one datagram. A send this host's own netfilter drops fails with EPERM; that is a lost datagram
+     * like any other (a rate limit or a full connection-tracking table may pass the next one), so it is
+     * counted and the exchange goes on; every other failure ends it.
+     */
+    private static void write(DatagramChannel ch, ByteBuffer datagram, RefusedSends refused) throws IOException {
+        try {
+            ch.write(datagram);
+        } catch (PortUnreachableException e) {
+            throw e;
+        } catch (IOException e) {
+            if (!"Operation not permitted".equals(e.getMessage())) {
+                throw e;
+            }
+            refused.count++;
         }
     }
 
@@ -242,6 +304,12 @@ public final class UdpExchange {
             buf.flip();
             buf.get(frame);
             Message reply = Replies.decode(frame, where);
+            if (a.resent > 0 && reply.operation() == Operation.GOAWAY && !exchange.namesRequestedIds(reply)) {
+                // a server that forgot the session took the repeated RESPONSE for a new one: this attempt is over
+                progress.progress("UDP attempt " + a.number + ": the server no longer knows this exchange.");
+                a.state.abandon();
+                return true;
+            }
             Operation expected = a.state.expected();
             ClientExchange.Verdict verdict = a.state.onReply(reply);
             if (verdict == ClientExchange.Verdict.REPEAT) {
@@ -257,10 +325,12 @@ public final class UdpExchange {
         return changed;
     }
 
-    private void respond(Attempt a, String where, long now) throws KnockException {
+    private void respond(Attempt a, String where, long now, long gap, RefusedSends refused) throws KnockException {
         progress.progress("Sending Response (UDP attempt " + a.number + ").");
         try {
-            a.channel.write(ByteBuffer.wrap(FrameCodec.encode(a.state.response())));
+            a.response = ByteBuffer.wrap(FrameCodec.encode(a.state.response()));
+            a.resendAt = now + gap;
+            write(a.channel, a.response.duplicate(), refused);
         } catch (PortUnreachableException e) {
             throw refused(where);
         } catch (IOException e) {

@@ -58,6 +58,12 @@ public final class UsedResponses {
         return Use.FIRST;
     }
 
+    /** Whether {@code mac} was used and is still remembered, now being {@code currentSlot}; records nothing. */
+    public boolean contains(byte[] mac, long currentSlot) {
+        forgetBefore(currentSlot - 1);
+        return live.contains(ByteBuffer.wrap(mac));
+    }
+
     /** Live entries (tests, memory checks). */
     public int size() {
         return live.size();

@@ -1,16 +1,27 @@
 package letmein.daemon.policy;
 
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Guards session admission for TCP and UDP together: first the per-source limit ({@code -N} per IPv4
- * address or IPv6 /64), then the global limit of {@code -n} sessions. For TCP ({@link #tryAdmitFairly})
- * a connection that has not yet sent a valid KNOCK holds its slot only until someone fairer needs it:
- * at the per-source limit a newcomer takes the source's own oldest such slot, and at the global limit
- * a source holding fewer sessions than the busiest source takes the busiest one's oldest such slot.
- * So a flood from a few addresses, or from a neighbour on the same /64, cannot keep anyone out. Sessions that
- * proved a key (UDP ones always have) are never taken. Not thread-safe: one event loop.
+ * address or IPv6 /64), then the global limit of {@code -n} sessions. A TCP connection that has not yet
+ * sent a valid KNOCK ({@link #tryAdmitFairly}) holds its slot only until someone fairer needs it:
+ * <ul>
+ * <li>at the per-source limit, a newcomer takes the oldest such slot of an address in its prefix that
+ *     holds more sessions than the newcomer's address, else its own address's oldest such slot: a
+ *     neighbour on the same /64 holding idle connections cannot keep a host that knocks at once out, and
+ *     the neighbour's own new connections displace only its own;</li>
+ * <li>at the global limit, a source holding fewer sessions than the busiest source takes the busiest
+ *     one's oldest such slot.</li>
+ * </ul>
+ * A session that proved a key ({@link #tryAdmitVerified}: a UDP peer whose RESPONSE verified) takes such
+ * a slot whenever it needs one, and is never taken itself; nor is a TCP session once it knocked. So a
+ * flood of idle connections, from a few addresses or from a neighbour, keeps nobody with a key out.
+ * Not thread-safe: one event loop.
  */
 public final class Admission {
     /** The answer of {@link #tryAdmit}. */
@@ -20,13 +31,15 @@ public final class Admission {
     /** A granted admission; give it back with {@link #release}. */
     public static final class Ticket implements Result {
         private final SourceLimiter.SourceKey key;
+        private final InetAddress address;
         /** Closes the session when its slot is given to a fairer claim; null: never taken. */
         private final Runnable evict;
         private boolean released;
         private boolean knocked;
 
-        private Ticket(SourceLimiter.SourceKey key, Runnable evict) {
+        private Ticket(SourceLimiter.SourceKey key, InetAddress address, Runnable evict) {
             this.key = key;
+            this.address = address;
             this.evict = evict;
         }
 
@@ -50,7 +63,7 @@ public final class Admission {
     private final int maxSessions;
     private int sessions;
     /** Live tickets, oldest first. */
-    private final java.util.LinkedHashSet<Ticket> live = new java.util.LinkedHashSet<>();
+    private final LinkedHashSet<Ticket> live = new LinkedHashSet<>();
     private long evictions;
     private Runnable onCapacityChange = () -> { };
 
@@ -69,47 +82,81 @@ public final class Admission {
 
     /** Per-source check, then the global limit: a {@link Ticket} that is never taken, or the refusal. */
     public Result tryAdmit(InetAddress peer) {
-        return admit(peer, null);
+        return admit(peer, null, false);
     }
 
     /**
-     * As {@link #tryAdmit}, but when all sessions are taken, a source holding fewer sessions than the
-     * busiest source gets the slot of the busiest source's oldest session that has not knocked yet;
-     * {@code evict} closes this session if its own slot is taken that way later.
+     * As {@link #tryAdmit}, but when the source's or all sessions are taken, the fairer claim described
+     * above may take a slot of a session that has not knocked yet; {@code evict} closes this session if
+     * its own slot is taken that way later.
      */
     public Result tryAdmitFairly(InetAddress peer, Runnable evict) {
-        return admit(peer, java.util.Objects.requireNonNull(evict));
+        return admit(peer, Objects.requireNonNull(evict), false);
     }
 
-    private Result admit(InetAddress peer, Runnable evict) {
+    /**
+     * For a peer that already proved a key (a verified UDP RESPONSE): a ticket that is never taken, and
+     * that takes the slot of a session that has not knocked yet when its source's or all sessions are in
+     * use — the oldest one of the address (then the source) holding the most.
+     */
+    public Result tryAdmitVerified(InetAddress peer) {
+        return admit(peer, null, true);
+    }
+
+    private Result admit(InetAddress peer, Runnable evict, boolean verified) {
         SourceLimiter.SourceKey key = SourceLimiter.keyOf(peer);
-        if (sources.count(key) >= sources.maxPerSource() && (evict == null || !evictOwn(key))) {
+        boolean claims = evict != null || verified;
+        if (sources.count(key) >= sources.maxPerSource() && (!claims || !evictInPrefix(key, peer, verified))) {
             return Refusal.TOO_MANY_FROM_SOURCE;
         }
-        if (sessions >= maxSessions && (evict == null || !evictForFairness(key))) {
+        if (sessions >= maxSessions && (!claims || !evictForFairness(key, verified))) {
             return Refusal.TOO_MANY_SESSIONS;
         }
         sources.tryAcquire(key);
         sessions++;
-        Ticket t = new Ticket(key, evict);
+        Ticket t = new Ticket(key, peer, evict);
         live.add(t);
         onCapacityChange.run();
         return t;
     }
 
     /**
-     * At its source's limit, a newcomer takes the slot of the source's own oldest session that has not
-     * knocked: a neighbour on the same IPv6 /64 (or behind the same IPv4 NAT) holding idle connections
-     * cannot keep a host that knocks at once out.
+     * At its prefix's limit, frees one slot of the prefix for a newcomer from {@code address}: the oldest
+     * session that has not knocked of an address holding more sessions than the newcomer's (for a
+     * verified newcomer: of the address holding the most), else of the newcomer's own address.
      */
-    private boolean evictOwn(SourceLimiter.SourceKey key) {
-        for (Ticket t : live) { // oldest first
-            if (t.evictable() && t.key.equals(key)) {
-                evict(t);
-                return true;
+    private boolean evictInPrefix(SourceLimiter.SourceKey key, InetAddress address, boolean verified) {
+        Map<InetAddress, Integer> perAddress = new HashMap<>();
+        for (Ticket t : live) {
+            if (t.key.equals(key)) {
+                perAddress.merge(t.address, 1, Integer::sum);
             }
         }
-        return false;
+        int mine = verified ? 0 : perAddress.getOrDefault(address, 0);
+        Ticket victim = null;
+        int most = mine;
+        Ticket ownOldest = null;
+        for (Ticket t : live) { // oldest first, so among equals the oldest wins
+            if (!t.evictable() || !t.key.equals(key)) {
+                continue;
+            }
+            int n = perAddress.get(t.address);
+            if (n > most) {
+                victim = t;
+                most = n;
+            }
+            if (ownOldest == null && t.address.equals(address)) {
+                ownOldest = t;
+            }
+        }
+        if (victim == null) {
+            victim = ownOldest;
+        }
+        if (victim == null) {
+            return false;
+        }
+        evict(victim);
+        return true;
     }
 
     private void evict(Ticket victim) {
@@ -120,10 +167,10 @@ public final class Admission {
 
     /**
      * Frees one slot for {@code claimant}: the oldest session that has not knocked, of the source with
-     * the most sessions, if that source holds more than the claimant's.
+     * the most sessions, if that source holds more than the claimant's (any source, for a verified claimant).
      */
-    private boolean evictForFairness(SourceLimiter.SourceKey claimant) {
-        int mine = sources.count(claimant);
+    private boolean evictForFairness(SourceLimiter.SourceKey claimant, boolean verified) {
+        int mine = verified ? 0 : sources.count(claimant);
         Ticket victim = null;
         int busiest = mine;
         for (Ticket t : live) { // oldest first, so among equals the oldest wins

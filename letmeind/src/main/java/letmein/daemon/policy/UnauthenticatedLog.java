@@ -18,7 +18,7 @@ import letmein.proto.session.Decision;
  * what an attacker sends:
  * <ul>
  * <li>a retransmission (the same opening bytes from the same address: the client resends one KNOCK)
- *     is not a new failure and writes nothing;</li>
+ *     is not a new failure and writes nothing, also when it comes in the next window;</li>
  * <li>at most {@code linesPerWindow} failures per window are written one per line, as usual — in all
  *     (UDP: any source can be forged, so a per-source budget would not bound anything) or per source
  *     prefix (TCP: the address is real);</li>
@@ -43,7 +43,9 @@ public final class UnauthenticatedLog {
     private long suppressed;
     private final Map<String, Long> reasons = new HashMap<>();
     private final Map<String, Long> sources = new HashMap<>();
-    private final Set<ByteBuffer> seen = new HashSet<>();
+    /** Openings seen in this window and in the one before: a retransmission may straddle the window's end. */
+    private Set<ByteBuffer> seen = new HashSet<>();
+    private Set<ByteBuffer> seenBefore = new HashSet<>();
 
     /**
      * @param transport "UDP" or "TCP", for the summary line
@@ -81,7 +83,7 @@ public final class UnauthenticatedLog {
             ByteBuffer k = ByteBuffer.allocate(opening.length + peerIp.length()).put(opening)
                     .put(peerIp.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             k.flip();
-            if (seen.contains(k)) {
+            if (seen.contains(k) || seenBefore.contains(k)) {
                 return;
             }
             if (seen.size() < MAX_KEYS * 4) {
@@ -139,7 +141,8 @@ public final class UnauthenticatedLog {
         suppressed = 0;
         reasons.clear();
         sources.clear();
-        seen.clear();
+        seenBefore = seen;
+        seen = new HashSet<>();
     }
 
     private static void count(Map<String, Long> m, String key) {

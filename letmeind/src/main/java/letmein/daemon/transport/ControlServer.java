@@ -154,7 +154,8 @@ public final class ControlServer implements AutoCloseable {
         }
         if (port.udp()) {
             InetSocketAddress at = new InetSocketAddress(b.host(), b.udpPort());
-            Bootstrap bs = new Bootstrap().group(group).option(ChannelOption.ALLOCATOR, allocator).handler(udp);
+            Bootstrap bs = new Bootstrap().group(group).option(ChannelOption.ALLOCATOR, allocator)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UdpDispatcher.WATER_MARK).handler(udp);
             if (epoll) {
                 bs.channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv6));
             } else {
@@ -189,6 +190,7 @@ public final class ControlServer implements AutoCloseable {
             int fd = in.udpFd().getAsInt();
             if (port.udp()) {
                 Bootstrap bs = new Bootstrap().group(group).option(ChannelOption.ALLOCATOR, allocator)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UdpDispatcher.WATER_MARK)
                         .channelFactory(() -> new EpollDatagramChannel(fd))
                         .handler(udp);
                 udpChannel = await(bs.register(), "adopt systemd UDP socket fd " + fd);

@@ -3,9 +3,12 @@ package letmein.daemon.transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,6 +40,9 @@ import letmein.proto.wire.ProtocolException;
  * <li>Only a verified RESPONSE takes a session slot ({@link Admission}) and a {@link SessionDriver}; the
  *     RESPONSE is then remembered ({@link UsedResponses}), so a captured RESPONSE sent again opens
  *     nothing. A verified session keeps upstream's queue of 4 datagrams; the 5th destroys it silently.</li>
+ * <li>A RESPONSE the client sends again because the reply was lost (the same bytes from the same address
+ *     and port) gets the same reply again, from a bounded table of answered RESPONSEs, without a second
+ *     request to letmeinfwd; from any other address it is a replay and opens nothing.</li>
  * <li>Failures before that point are logged through {@link UnauthenticatedLog} (bounded per window).</li>
  * </ul>
  * Wrong-size and undecodable datagrams are dropped without a trace. Not thread-safe: one event loop.
@@ -48,12 +54,29 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     static final int CHALLENGED_LIMIT = 4096;
     /** Used RESPONSEs remembered at most (one per successful knock in two control-timeouts). */
     static final int USED_LIMIT = 65_536;
+    /** Answered RESPONSEs remembered at most (their replies are sent again to a retransmission). */
+    static final int ANSWERED_LIMIT = 4096;
+    /**
+     * Replies Netty may hold while the kernel's send buffer is full (bytes of pending datagrams):
+     * beyond the high mark a reply is dropped, not queued. A full send buffer means replies to
+     * addresses that cannot be reached (forged sources on this link hold the buffer while the kernel
+     * resolves them); an unbounded queue there once exhausted the heap and stopped the event loop.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(4 * 1024, 16 * 1024);
 
     private final SessionContext sc;
     private final MintedChallenges minted;
     private final UnauthenticatedLog unauthenticated;
     private final UsedResponses used = new UsedResponses(USED_LIMIT);
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
+    /** Replies sent to verified RESPONSEs, by the RESPONSE's MAC, for two control-timeouts. */
+    private final Map<ByteBuffer, Answered> answered =
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Answered> eldest) {
+                    return size() > ANSWERED_LIMIT;
+                }
+            };
     private final Map<InetSocketAddress, Challenged> challenged =
             new LinkedHashMap<>(256, 0.75f, true) {
                 @Override
@@ -64,6 +87,12 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweeper;
     private ScheduledFuture<?> window;
+    /** Replies dropped in this window because the send buffer was full. */
+    private long unsent;
+
+    /** The reply sent to a verified RESPONSE ({@code frame}, from {@code sender}). */
+    private record Answered(InetSocketAddress sender, byte[] frame, Message reply, long since) {
+    }
 
     /** A peer that got a CHALLENGE. {@code opening} is the opening's MAC field (identifies a retransmission). */
     private record Challenged(Session session, long since, byte[] opening) {
@@ -89,14 +118,29 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         sweeper = ctx.executor().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
-        window = ctx.executor().scheduleAtFixedRate(unauthenticated::endWindow, 10, 10, TimeUnit.SECONDS);
+        window = ctx.executor().scheduleAtFixedRate(this::endWindow, 10, 10, TimeUnit.SECONDS);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         sweeper.cancel(false);
         window.cancel(false);
+        endWindow();
+    }
+
+    private void endWindow() {
+        if (unsent > 0) {
+            sc.log().warn("UDP: " + unsent + " replies not sent in the last 10 s: the socket's send buffer was full "
+                    + "(replies to unreachable addresses, e.g. forged sources on this link, hold it) result=unsent count="
+                    + unsent);
+            unsent = 0;
+        }
         unauthenticated.endWindow();
+    }
+
+    /** Replies dropped for a full send buffer in the current window (tests). */
+    long unsent() {
+        return unsent;
     }
 
     @Override
@@ -117,6 +161,9 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
             m = FrameCodec.decode(frame);
         } catch (ProtocolException e) {
             return; // undecodable from a peer without a session: would end at once, unanswered
+        }
+        if (m.operation() == Operation.RESPONSE && answerAgain(sender, m, frame)) {
+            return;
         }
         Challenged c = challenged.get(sender);
         if (c != null && expired(c, System.nanoTime())) {
@@ -145,13 +192,24 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
             send(send.reply(), sender);
         } else if (step instanceof Step.Forward) {
             challenged.remove(sender);
-            verified(sender, s, m, step);
+            verified(sender, s, m, frame, step);
         } else {
             challenged.remove(sender);
             Step.End end = (Step.End) step;
             end.reply().ifPresent(r -> send(r, sender));
             unauthenticated.failure(end.decision(), opening);
         }
+    }
+
+    /** A RESPONSE already answered, sent again by the same peer (the reply was lost): the same reply again. */
+    private boolean answerAgain(InetSocketAddress sender, Message response, byte[] frame) {
+        Answered a = answered.get(ByteBuffer.wrap(response.auth()));
+        if (a == null || !a.sender().equals(sender) || !Arrays.equals(a.frame(), frame) || expired(a.since(), System.nanoTime())) {
+            return false;
+        }
+        sc.log().debug(() -> "UDP: the same RESPONSE again from " + sender + ": the reply is sent again");
+        send(a.reply(), sender);
+        return true;
     }
 
     private Session newSession(InetSocketAddress sender) {
@@ -169,9 +227,13 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     }
 
     /** The RESPONSE verified: take a session slot, remember the RESPONSE, ask letmeinfwd. */
-    private void verified(InetSocketAddress sender, Session s, Message response, Step forward) {
+    private void verified(InetSocketAddress sender, Session s, Message response, byte[] frame, Step forward) {
+        if (used.contains(response.auth(), minted.slot())) {
+            replayed(s, response); // before taking a slot: a replay must not displace anyone
+            return;
+        }
         // a slot first: a RESPONSE dropped for want of one must stay usable when the client sends it again
-        Admission.Result r = sc.admission().tryAdmit(sender.getAddress());
+        Admission.Result r = sc.admission().tryAdmitVerified(sender.getAddress());
         if (!(r instanceof Admission.Ticket ticket)) {
             return; // all session slots taken by verified sessions: dropped silently, the client retries
         }
@@ -181,8 +243,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         switch (used.use(response.auth(), now, now)) {
             case REPLAYED -> {
                 sc.admission().release(ticket);
-                unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (this RESPONSE was already used)"))
-                        .decision(), response.auth());
+                replayed(s, response);
                 return;
             }
             case FULL -> {
@@ -195,13 +256,23 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
                 // go on
             }
         }
-        Peer peer = new Peer(sender, s, ticket);
+        Peer peer = new Peer(sender, s, ticket, frame, response.auth());
         peers.put(sender, peer);
         peer.driver.carryOut(forward);
     }
 
+    private void replayed(Session s, Message response) {
+        unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (this RESPONSE was already used)"))
+                .decision(), response.auth());
+    }
+
     private boolean expired(Challenged c, long now) {
         return now - c.since() > sc.controlTimeout().toNanos();
+    }
+
+    /** An answered RESPONSE is kept as long as its challenge could verify: two control-timeouts. */
+    private boolean expired(long since, long now) {
+        return now - since > 2 * sc.controlTimeout().toNanos();
     }
 
     private void timedOut(Challenged c) {
@@ -218,10 +289,15 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
                 timedOut(c);
             }
         }
+        answered.values().removeIf(a -> expired(a.since(), now));
     }
 
     private void send(Message m, InetSocketAddress to) {
-        ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(FrameCodec.encode(m)), to));
+        if (!ctx.channel().isWritable()) {
+            unsent++; // as if the datagram were lost: the client sends again
+            return;
+        }
+        ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(FrameCodec.encode(m)), to), ctx.voidPromise());
     }
 
     @Override
@@ -235,16 +311,24 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         private final InetSocketAddress address;
         private final SessionDriver driver;
         private final ArrayDeque<byte[]> queue = new ArrayDeque<>(QUEUE_LIMIT);
+        /** The verified RESPONSE and its MAC: sent again while letmeinfwd works, it is not queued. */
+        private final byte[] response;
+        private final byte[] mac;
         /** Forgotten after a queue overflow: its outcome is still logged, nothing more is sent. */
         private boolean detached;
 
-        Peer(InetSocketAddress address, Session session, Admission.Ticket ticket) {
+        Peer(InetSocketAddress address, Session session, Admission.Ticket ticket, byte[] response, byte[] mac) {
             this.address = address;
+            this.response = response;
+            this.mac = mac;
             this.driver = new SessionDriver(sc, session, ticket, ctx.channel().eventLoop(), null);
             driver.start(this);
         }
 
         void deliver(byte[] frame) {
+            if (Arrays.equals(frame, response)) {
+                return; // the client sends its RESPONSE again: the reply comes when letmeinfwd answers
+            }
             if (driver.awaitsMessage() && queue.isEmpty()) {
                 driver.onFrame(frame);
             } else if (queue.size() >= QUEUE_LIMIT) {
@@ -273,7 +357,10 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
                 return false;
             }
             peers.remove(address);
-            reply.ifPresent(this::send);
+            reply.ifPresent(r -> {
+                answered.put(ByteBuffer.wrap(mac), new Answered(address, response, r, System.nanoTime()));
+                send(r);
+            });
             return reply.isPresent();
         }
 

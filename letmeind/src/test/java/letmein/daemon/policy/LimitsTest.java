@@ -113,7 +113,63 @@ class LimitsTest {
         client.knocked();
         a.tryAdmitFairly(ip("2001:db8:1:2::bad"), () -> evicted.add("idle3"));
         assertThat(evicted).as("the knocked client is never taken").containsExactly("idle1", "idle2");
-        assertThat(a.tryAdmit(ip("2001:db8:1:2::d"))).as("UDP tickets never take a slot")
+        assertThat(a.tryAdmit(ip("2001:db8:1:2::d"))).as("a plain ticket never takes a slot")
                 .isEqualTo(Admission.Refusal.TOO_MANY_FROM_SOURCE);
+    }
+
+    @Test
+    void aNeighboursNewConnectionsDisplaceOnlyItsOwn() throws Exception {
+        Admission a = new Admission(64, 4);
+        java.util.List<String> evicted = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            a.tryAdmitFairly(ip("2001:db8:1:2::bad"), () -> evicted.add("idle" + n));
+        }
+        // the client arrives and takes the neighbour's oldest slot; it has not knocked yet
+        assertThat(a.tryAdmitFairly(ip("2001:db8:1:2::c"), () -> evicted.add("client"))).isInstanceOf(Admission.Ticket.class);
+        assertThat(evicted).containsExactly("idle0");
+        // a storm of new connections from the neighbour: each takes the neighbour's own oldest, never the client's
+        for (int i = 0; i < 1000; i++) {
+            int n = 4 + i;
+            assertThat(a.tryAdmitFairly(ip("2001:db8:1:2::bad"), () -> evicted.add("idle" + n)))
+                    .isInstanceOf(Admission.Ticket.class);
+        }
+        assertThat(evicted).hasSize(1001).doesNotContain("client");
+        // IPv4: one address is one source, as before (hosts behind one NAT): its own oldest goes
+        Admission v4 = new Admission(64, 2);
+        java.util.List<String> gone = new java.util.ArrayList<>();
+        v4.tryAdmitFairly(ip("192.0.2.1"), () -> gone.add("a"));
+        v4.tryAdmitFairly(ip("192.0.2.1"), () -> gone.add("b"));
+        v4.tryAdmitFairly(ip("192.0.2.1"), () -> gone.add("c"));
+        assertThat(gone).containsExactly("a");
+    }
+
+    @Test
+    void aVerifiedPeerTakesTheSlotOfAnIdleConnectionAndIsNeverTaken() throws Exception {
+        // the global limit held by idle connections of sources with 1 each: a TCP newcomer from one of them waits, a
+        // verified UDP peer does not
+        Admission a = new Admission(3, 8);
+        java.util.List<String> evicted = new java.util.ArrayList<>();
+        a.tryAdmitFairly(ip("192.0.2.1"), () -> evicted.add("a"));
+        a.tryAdmitFairly(ip("192.0.2.2"), () -> evicted.add("b"));
+        a.tryAdmitFairly(ip("192.0.2.3"), () -> evicted.add("c"));
+        // 192.0.2.2 already holds as many as anyone: its next TCP connection is not fairer than the others
+        assertThat(a.tryAdmitFairly(ip("192.0.2.2"), () -> { })).isEqualTo(Admission.Refusal.TOO_MANY_SESSIONS);
+        Admission.Result v = a.tryAdmitVerified(ip("192.0.2.2"));
+        assertThat(v).isInstanceOf(Admission.Ticket.class);
+        assertThat(evicted).containsExactly("a");
+        // its slot is never given to anyone: only the other idle connections go
+        a.tryAdmitVerified(ip("198.51.100.8"));
+        a.tryAdmitVerified(ip("198.51.100.9"));
+        assertThat(evicted).containsExactly("a", "b", "c");
+        assertThat(a.tryAdmitVerified(ip("198.51.100.10"))).isEqualTo(Admission.Refusal.TOO_MANY_SESSIONS);
+        assertThat(a.tryAdmitFairly(ip("203.0.113.1"), () -> { })).isEqualTo(Admission.Refusal.TOO_MANY_SESSIONS);
+        // at the per-source limit: a verified peer of the /64 takes the busiest address's oldest idle slot
+        Admission p = new Admission(64, 2);
+        java.util.List<String> gone = new java.util.ArrayList<>();
+        p.tryAdmitFairly(ip("2001:db8::1"), () -> gone.add("x1"));
+        p.tryAdmitFairly(ip("2001:db8::1"), () -> gone.add("x2"));
+        assertThat(p.tryAdmitVerified(ip("2001:db8::1"))).isInstanceOf(Admission.Ticket.class);
+        assertThat(gone).containsExactly("x1");
     }
 }
