@@ -230,6 +230,11 @@ public final class UdpExchange {
     private void resend(Attempt a, String where, RefusedSends refused) throws KnockException {
         a.resent++;
         progress.progress("No Come-in yet; sending the Response again (UDP attempt " + a.number + ").");
+        sendResponse(a, where, refused);
+    }
+
+    /** Sends the attempt's RESPONSE (first time or again). */
+    private void sendResponse(Attempt a, String where, RefusedSends refused) throws KnockException {
         try {
             write(a.channel, a.response.duplicate(), refused);
         } catch (PortUnreachableException e) {
@@ -327,16 +332,9 @@ public final class UdpExchange {
 
     private void respond(Attempt a, String where, long now, long gap, RefusedSends refused) throws KnockException {
         progress.progress("Sending Response (UDP attempt " + a.number + ").");
-        try {
-            a.response = ByteBuffer.wrap(FrameCodec.encode(a.state.response()));
-            a.resendAt = now + gap;
-            write(a.channel, a.response.duplicate(), refused);
-        } catch (PortUnreachableException e) {
-            throw refused(where);
-        } catch (IOException e) {
-            throw new KnockException(KnockException.Kind.UNREACHABLE, "sending to " + where + " failed: "
-                    + e.getMessage());
-        }
+        a.response = ByteBuffer.wrap(FrameCodec.encode(a.state.response()));
+        a.resendAt = now + gap;
+        sendResponse(a, where, refused);
         a.since = now;
     }
 }
