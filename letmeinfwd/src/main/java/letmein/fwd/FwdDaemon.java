@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.FirewallSetup;
+import letmein.fwd.lease.KernelLease;
 import letmein.fwd.lease.LeaseBook;
 import letmein.fwd.lease.RefreshMode;
 import letmein.fwd.lease.RefreshProbe;
@@ -57,6 +59,11 @@ final class FwdDaemon implements AutoCloseable {
     static final Duration NFT_SESSION_IDLE = Duration.ofSeconds(10);
     /** Transactions per nft session (nft's line history slows every command as it grows). */
     static final int NFT_SESSION_TRANSACTIONS = 1000;
+    /**
+     * How often letmeinfwd lists its table (without set elements) to find out whether someone removed or
+     * changed its objects: a removal is repaired within this period plus one transaction.
+     */
+    static final Duration CHECK_PERIOD = Duration.ofMillis(500);
     /** Most changes merged into one nft transaction. */
     static final int MAX_BATCH = 1000;
 
@@ -66,7 +73,20 @@ final class FwdDaemon implements AutoCloseable {
      * @param letmeindUser  {@code --letmeind-user}: may connect
      * @param letmeindGroup {@code --letmeind-group}: may connect (as primary group) and owns the socket
      */
-    record Options(DaemonCommandLine.Common common, String letmeindUser, String letmeindGroup) {
+    record Options(DaemonCommandLine.Common common, String letmeindUser, String letmeindGroup, Command command) {
+        Options(DaemonCommandLine.Common common, String letmeindUser, String letmeindGroup) {
+            this(common, letmeindUser, letmeindGroup, Command.SERVE);
+        }
+    }
+
+    /** What the command line asks for besides the options both daemons share. */
+    enum Command {
+        /** Run the daemon (the default). */
+        SERVE,
+        /** {@code --close-all}: close every lease now (root; the daemon may be running) and exit. */
+        CLOSE_ALL,
+        /** {@code --close-jump-leases}: remove the jump rules only (the unit's ExecStopPost=) and exit. */
+        CLOSE_JUMP_LEASES
     }
 
     private final Options options;
@@ -85,6 +105,12 @@ final class FwdDaemon implements AutoCloseable {
     private FwdServer server;
     private RunDir boundSocketIn;
     private PidFile pidFile;
+    /** A rebuild is queued or running (timer thread sets it, the batcher's thread clears it). */
+    private volatile boolean healing;
+    /** close() began: no more rebuilds. */
+    private volatile boolean closing;
+    /** The last firewall problem logged (timer thread), so that it is logged once, not every second. */
+    private volatile String lastProblem;
 
     private FwdDaemon(Options options, ServerConfig conf, FirewallNames names, DaemonLog log, Map<String, String> env) {
         this.options = options;
@@ -120,12 +146,38 @@ final class FwdDaemon implements AutoCloseable {
                     + " resources, nftables " + names.family().nftName() + " " + names.table() + ")");
             return 0;
         }
+        if (options.command() != Command.SERVE) {
+            return close(options.command(), conf, names, out, err);
+        }
         if (options.common().seccomp().orElse(SeccompMode.OFF) != SeccompMode.OFF) {
             err.println(Main.PROGRAM + ": warning: --seccomp is not supported by the JVM build; the systemd unit's "
                     + "SystemCallFilter= provides the syscall filter");
         }
         DaemonLog log = DaemonLog.to(out, conf.general().debug());
         return new FwdDaemon(options, conf, names, log, env).serve(err);
+    }
+
+    /** {@code --close-all} or {@code --close-jump-leases}: one nft transaction, exit 0, or 1 with nft's reason. */
+    private static int close(Command command, ServerConfig conf, FirewallNames names, PrintStream out, PrintStream err) {
+        NftProcess nft = new NftProcess(conf.nftables().exe(), NFT_TIMEOUT);
+        FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(),
+                FirewallSetup.protectedPorts(conf.resources().values()), DaemonLog.to(err, false));
+        try {
+            if (command == Command.CLOSE_ALL) {
+                int n = setup.closeAll();
+                out.println(Main.PROGRAM + ": closed " + n + " leases in table " + names.family().nftName() + " "
+                        + names.table() + " (the protected ports stay shut; a running letmeinfwd forgets them at"
+                        + " their expiry)");
+            } else {
+                int n = setup.closeJumpLeases();
+                out.println(Main.PROGRAM + ": removed " + n + " jump leases in table " + names.family().nftName() + " "
+                        + names.table() + "; port leases stay until they expire");
+            }
+            return 0;
+        } catch (NftException e) {
+            err.println(Main.PROGRAM + ": nftables: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Starts, waits for SIGTERM or SIGINT, and closes; start-up and cleanup errors go to {@code err}. */
@@ -136,7 +188,7 @@ final class FwdDaemon implements AutoCloseable {
         try {
             start();
             stop.await();
-            log.info("stopping: removing leases, sets and control-port rules");
+            log.info("stopping: port leases stay in the kernel until they expire; jump leases are removed");
             stopped = true;
         } catch (StartupException e) {
             failed = e;
@@ -150,7 +202,7 @@ final class FwdDaemon implements AutoCloseable {
                     cleanupFailed = e;
                 } else {
                     // the reason start-up failed matters more; this is logged beside it
-                    log.warn("cannot remove letmeinfwd's rules and sets: " + e.getMessage());
+                    log.warn("cannot remove letmeinfwd's jump leases: " + e.getMessage());
                 }
             }
         }
@@ -197,8 +249,9 @@ final class FwdDaemon implements AutoCloseable {
         try {
             log.info("using " + nft.probe() + " (" + exe + ")");
             RunDir dir = RunDir.create(options.common().runPaths(), group);
-            FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(), log);
-            setup.start();
+            FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(),
+                    FirewallSetup.protectedPorts(conf.resources().values()), log);
+            List<KernelLease> adopted = setup.start();
             firewall = setup;
             session = new NftSession(nft, exe, NFT_TIMEOUT, NFT_SESSION_IDLE, NFT_SESSION_TRANSACTIONS, log);
             batcher = new NftBatcher(session, names, log, MAX_BATCH);
@@ -206,6 +259,7 @@ final class FwdDaemon implements AutoCloseable {
             int perUser = conf.nftables().perUserLimit(setup.controlRules(), conf.keys().size());
             book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(), perUser,
                     setup.controlRules(), batcher, TimeSource.SYSTEM, log, refresh);
+            book.adopt(adopted);
             log.info("leases: max-nr-rules=" + conf.nftables().maxNrRules() + " per user=" + perUser + " ("
                     + (conf.nftables().maxNrRulesPerUser() > 0 ? "max-nr-rules-per-user"
                             : "an equal share for each of " + conf.keys().size() + " users with a key") + ")");
@@ -227,6 +281,8 @@ final class FwdDaemon implements AutoCloseable {
                 log.info("serving on " + dir.socketPath() + " peers=" + policy + " max-connections=" + connections);
             }
             timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            timer.scheduleWithFixedDelay(this::checkFirewall, CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(),
+                    TimeUnit.MILLISECONDS);
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
@@ -257,6 +313,54 @@ final class FwdDaemon implements AutoCloseable {
         }
     }
 
+    /** Every {@link #CHECK_PERIOD} on the timer thread: {@link #heal()}, never throwing. */
+    private void checkFirewall() {
+        try {
+            heal();
+        } catch (RuntimeException e) {
+            log.warn("firewall check failed (will retry): " + e);
+        }
+    }
+
+    /**
+     * Checks the firewall (a listing without set elements) and, if something is missing or changed,
+     * rebuilds it through the batcher with every live lease at its remaining time. What is found is
+     * logged once per kind of problem, not every second.
+     */
+    private void heal() {
+        if (healing || closing) {
+            return;
+        }
+        FirewallSetup.Health health = firewall.check();
+        if (!(health instanceof FirewallSetup.Health.Broken broken)) {
+            if (lastProblem != null) {
+                log.info("firewall: in place again");
+                lastProblem = null;
+            }
+            return;
+        }
+        if (!broken.repairable()) {
+            if (!broken.what().equals(lastProblem)) {
+                log.warn("firewall: " + broken.what() + "; knocks fail until it exists again (letmeinfwd never "
+                        + "creates the admin's table or chains), then leases are restored result=error");
+                lastProblem = broken.what();
+            }
+            return;
+        }
+        log.warn("firewall: " + broken.what() + " (someone flushed or reloaded the ruleset): restoring it result=error");
+        lastProblem = broken.what();
+        healing = true;
+        batcher.submitAlone("restore the firewall", () -> firewall.rebuild(book)).whenComplete((ok, err) -> {
+            healing = false;
+            if (err == null) {
+                log.info("firewall: restored");
+                lastProblem = null;
+            } else {
+                log.warn("firewall: cannot restore it (will retry in 1 s): " + LeaseBook.cause(err).getMessage());
+            }
+        });
+    }
+
     /** READY=1 through {@code systemd-notify} (the unit needs {@code NotifyAccess=all}); never fatal. */
     private void notifyReady() {
         String socket = env.get("NOTIFY_SOCKET");
@@ -269,13 +373,15 @@ final class FwdDaemon implements AutoCloseable {
 
     /**
      * Takes down what {@link #start()} got running, each piece only if it started: no more requests
-     * (requests in progress get a second), no more nft transactions, the nft session ends, then
-     * letmeinfwd's rules and sets leave the kernel. The socket and the pid file go last, so while they
+     * (requests in progress get a second), no more nft transactions, the nft session ends, then the
+     * jump leases leave the kernel (port leases, their sets and rules stay: what is open stays open until
+     * its kernel timeout, the next start adopts it). The socket and the pid file go last, so while they
      * exist letmeinfwd is still at work. A failure to clean the firewall is thrown after everything else
      * has been closed.
      */
     @Override
     public void close() throws NftException {
+        closing = true;
         if (server != null) {
             server.close();
         }

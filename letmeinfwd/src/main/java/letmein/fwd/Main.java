@@ -18,6 +18,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "Usage: letmeinfwd [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [--check-config]",
             "                  [--letmeind-user NAME] [--letmeind-group NAME] [--seccomp MODE] [-h] [-v]",
+            "       letmeinfwd [-c FILE] --close-all | --close-jump-leases",
             "letmein firewall daemon: opens and closes nftables leases for letmeind.",
             "  -c, --config FILE          server config (letmeind.conf)",
             "      --rundir DIR           runtime directory (default /run)",
@@ -26,6 +27,9 @@ public final class Main {
             "      --check-config         validate the config and exit 0 (valid) or 1",
             "      --letmeind-user NAME   user allowed to connect (default letmeind)",
             "      --letmeind-group NAME  group allowed to connect and owning the socket (default letmeind)",
+            "      --close-all            close every lease now (root; also while letmeinfwd runs) and exit",
+            "      --close-jump-leases    remove only the jump leases (rules) and exit; port leases stay",
+            "                             until their kernel timeout (the unit's ExecStopPost=)",
             "      --seccomp MODE         accepted for compatibility; the JVM cannot install seccomp lists,",
             "                             use the systemd unit's SystemCallFilter=",
             "  -h, --help                 show this help and exit",
@@ -59,27 +63,39 @@ public final class Main {
             return exit.code();
         }
         DaemonCommandLine.Common common = ((DaemonCommandLine.Parsed.Run) parsed).options();
-        return FwdDaemon.run(new FwdDaemon.Options(common, accounts.user, accounts.group), out, err, env);
+        return FwdDaemon.run(new FwdDaemon.Options(common, accounts.user, accounts.group, accounts.command), out, err,
+                env);
     }
 
     /**
-     * {@code --letmeind-user} and {@code --letmeind-group}: who may connect, and which group owns the
-     * socket. A class rather than a lambda, because it also holds the two values.
+     * {@code --letmeind-user} and {@code --letmeind-group} (who may connect, and which group owns the
+     * socket) and the commands {@code --close-all}, {@code --close-jump-leases}. A class rather than a
+     * lambda, because it also holds the values.
      */
     private static final class AccountOptions implements DaemonCommandLine.Extra {
         String user = "letmeind";
         String group = "letmeind";
+        FwdDaemon.Command command = FwdDaemon.Command.SERVE;
 
         @Override
         public boolean option(String name, ArgScanner scanner) throws UsageException {
             switch (name) {
                 case "--letmeind-user" -> user = scanner.value();
                 case "--letmeind-group" -> group = scanner.value();
+                case "--close-all" -> command(FwdDaemon.Command.CLOSE_ALL, name);
+                case "--close-jump-leases" -> command(FwdDaemon.Command.CLOSE_JUMP_LEASES, name);
                 default -> {
                     return false;
                 }
             }
             return true;
+        }
+
+        private void command(FwdDaemon.Command c, String option) throws UsageException {
+            if (command != FwdDaemon.Command.SERVE && command != c) {
+                throw new UsageException("--close-all and --close-jump-leases exclude each other (got " + option + ")");
+            }
+            command = c;
         }
     }
 }

@@ -35,7 +35,7 @@ final class ConfigParser {
             List.of("debug", "port", "control-timeout", "control-error-policy", "seccomp");
     private static final List<String> NFTABLES_OPTIONS = List.of("exe", "family", "table", "chain-input",
             "chain-forward", "chain-output", "timeout", "max-nr-rules",
-            "max-nr-rules-per-user");
+            "max-nr-rules-per-user", "own-table");
     private static final List<String> CLIENT_OPTIONS = List.of("default-user");
 
     private final Path file;
@@ -53,6 +53,7 @@ final class ConfigParser {
         Map<UserId, Key> keys = p.keys();
         Map<ResourceId, Resource> resources = p.resources();
         NftablesConfig nft = p.nftables();
+        p.checkModeFitsResources(nft, resources);
         return new ServerConfig(file, general, keys, resources, nft, ConfigChecksum.of(bytes));
     }
 
@@ -465,8 +466,44 @@ final class ConfigParser {
             }
             perUser = (int) Math.min(v, NftablesConfig.MAX_NR_RULES_CLAMP);
         }
+        Optional<String> ownTable = Optional.empty();
+        o = opt(NFTABLES, "own-table");
+        if (o.isPresent() && !Text.trim(o.get().value()).isEmpty()) {
+            ownTable = Optional.of(Values.chain(o.get().value(), where(NFTABLES, o.get()), "'own-table'"));
+            for (String upstream : List.of("family", "table", "chain-input", "chain-forward", "chain-output")) {
+                Optional<IniDocument.Option> u = opt(NFTABLES, upstream);
+                if (u.isPresent() && !Text.trim(u.get().value()).isEmpty()) {
+                    throw where(NFTABLES, u.get()).error("'" + upstream + "' belongs to upstream's mode (rules in the "
+                            + "admin's table), but own-table = " + ownTable.get() + " (line " + o.get().line()
+                            + ") gives letmeinfwd its own table: keep one of the two (letmeinfwd/README.md)");
+                }
+            }
+        }
         return new NftablesConfig(exe, family, table, chainInput, chainForward, chainOutput, timeout, maxNrRules,
-                perUser);
+                perUser, ownTable);
+    }
+
+    /**
+     * A jump resource jumps into the admin's chains, which only exist in upstream's mode: with
+     * {@code own-table} the jump could not reach them (nftables jumps only within one table).
+     */
+    private void checkModeFitsResources(NftablesConfig nft, Map<ResourceId, Resource> resources) throws ConfigException {
+        if (nft.ownTable().isEmpty()) {
+            return;
+        }
+        Optional<IniDocument.Section> s = doc.section(RESOURCES);
+        for (Resource r : resources.values()) {
+            if (r instanceof JumpResource && s.isPresent()) {
+                for (IniDocument.Option o : s.get().options()) {
+                    if (Values.resource(o.name(), new Where(file, o.line(), RESOURCES, o.name())).equals(r.id())) {
+                        throw new Where(file, o.line(), RESOURCES, r.id()).error("a jump resource needs upstream's "
+                                + "firewall mode ([NFTABLES] family, table, chain-input…: the chains it jumps to are "
+                                + "in the admin's table), but [NFTABLES] own-table = " + nft.ownTable().get()
+                                + " is set; nftables cannot jump from letmeinfwd's own table into another");
+                    }
+                }
+            }
+        }
     }
 
     /** An empty value means "not specified", as upstream; anything else must be a valid chain name. */

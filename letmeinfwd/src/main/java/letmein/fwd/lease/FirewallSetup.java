@@ -1,8 +1,12 @@
 package letmein.fwd.lease;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,71 +19,358 @@ import letmein.fwd.nft.NftBackend;
 import letmein.fwd.nft.NftCommands;
 import letmein.fwd.nft.NftException;
 import letmein.proto.config.ControlPort;
+import letmein.proto.config.PortResource;
+import letmein.proto.config.Resource;
 import letmein.proto.daemon.DaemonLog;
 
 /**
- * Start-up reconciliation and shutdown cleanup. At start: checks that the admin's table and chains
- * exist, then in ONE transaction removes what an earlier run left behind (rules whose comment ends in
- * {@code /LETMEIN}, the lease sets), creates the lease sets and the rules matching them, and opens the
- * control port. At stop: removes all of it, again atomically.
+ * letmeinfwd's objects in the kernel over its life: what it creates at start, how it finds out that
+ * someone removed or changed them ({@link #check()}), how it puts them back with every live lease
+ * ({@link #rebuild}), and what it removes at stop. Port leases outlive letmeinfwd: they are set
+ * elements with their own kernel timeout, so a stop leaves them and a start adopts them (with their
+ * owner from the element comment, {@link LeaseOwner}); only jump leases, rules that cannot expire, are
+ * removed at stop and at start. Two modes ({@link FirewallNames}):
+ * <ul>
+ * <li>own table: {@code table inet NAME} is letmeinfwd's alone; each (re)build replaces it whole, in one
+ *     transaction, so there is no moment in which a protected port is unguarded;</li>
+ * <li>upstream's mode: the admin's table and chains must exist; letmeinfwd replaces only its own rules
+ *     (comment ending in {@code /LETMEIN}) and its sets.</li>
+ * </ul>
  */
 public final class FirewallSetup {
+    /** A (protocol, port) the own table drops unless a lease matches. */
+    public record Protected(L4Proto proto, int port) {
+    }
+
+    /** What {@link #check()} found. */
+    public sealed interface Health permits Health.Intact, Health.Broken {
+        /** Everything letmeinfwd needs is in place. */
+        record Intact() implements Health {
+        }
+
+        /**
+         * Something is missing or changed; {@code repairable}: letmeinfwd can put it back (in upstream's
+         * mode it cannot while the admin's table or chains are missing).
+         */
+        record Broken(String what, boolean repairable) implements Health {
+        }
+    }
+
     private final NftBackend nft;
     private final FirewallNames names;
     private final NftCommands json;
     private final ControlPort control;
+    private volatile Set<Protected> protectedPorts;
     private final DaemonLog log;
 
-    public FirewallSetup(NftBackend nft, FirewallNames names, ControlPort control, DaemonLog log) {
+    public FirewallSetup(NftBackend nft, FirewallNames names, ControlPort control, Set<Protected> protectedPorts,
+            DaemonLog log) {
         this.nft = nft;
         this.names = names;
         this.json = new NftCommands(names);
         this.control = control;
+        this.protectedPorts = Set.copyOf(protectedPorts);
         this.log = log;
     }
 
-    /** Number of control-port rules {@link #start()} installs (counted against max-nr-rules). */
+    /** The ports of the port resources (own-table mode drops them unless a lease matches). */
+    public static Set<Protected> protectedPorts(Iterable<Resource> resources) {
+        Set<Protected> out = new LinkedHashSet<>();
+        for (Resource r : resources) {
+            if (r instanceof PortResource p) {
+                if (p.tcp()) {
+                    out.add(new Protected(L4Proto.TCP, p.port()));
+                }
+                if (p.udp()) {
+                    out.add(new Protected(L4Proto.UDP, p.port()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The protected ports now (own-table mode). */
+    public Set<Protected> protectedPorts() {
+        return protectedPorts;
+    }
+
+    /**
+     * Own-table mode: the commands that make the protected set hold exactly {@code ports} (one
+     * transaction, for a changed [RESOURCES]); nothing in upstream's mode, where the admin's ruleset
+     * decides what is closed. The new set applies to {@link #rebuild} from then on.
+     */
+    public List<ObjectNode> replaceProtected(Set<Protected> ports) {
+        protectedPorts = Set.copyOf(ports);
+        if (!names.ownTable()) {
+            return List.of();
+        }
+        List<ObjectNode> cmds = new ArrayList<>();
+        cmds.add(json.flushSet(FirewallNames.SET_PROTECTED));
+        for (Protected p : protectedPorts) {
+            cmds.add(json.addProtected(p.proto(), p.port()));
+        }
+        return cmds;
+    }
+
+    /** Number of control-port rules counted against max-nr-rules (none in the own table: the host decides). */
     public int controlRules() {
+        if (names.ownTable()) {
+            return 0;
+        }
         return (control.tcp() ? 1 : 0) + (control.udp() ? 1 : 0);
     }
 
-    /** Verifies the ruleset, removes leftovers and installs sets, set rules and control-port rules. */
-    public void start() throws NftException {
-        JsonNode table = listVerified();
-        List<ObjectNode> cmds = new ArrayList<>(leftovers(table));
-        int stale = cmds.size();
+    /**
+     * Creates everything in one transaction and returns the port leases found in the kernel, which
+     * stay (adopted, at their remaining time); jump rules left by an earlier run are removed.
+     */
+    public List<KernelLease> start() throws NftException {
+        JsonNode table;
+        if (names.ownTable()) {
+            table = listOwnIfExists();
+        } else {
+            table = listVerified();
+        }
+        List<KernelLease> adopted = leasesIn(table);
+        int jumps = jumpRules(table).size();
+        ObjectNode doc = NftCommands.document(rebuild(table, adopted, List.of()));
+        log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
+        nft.apply(doc);
+        log.info("firewall ready mode=" + (names.ownTable() ? "own-table" : "upstream") + " family="
+                + names.family().nftName() + " table=" + names.table() + " chain-input=" + names.chainInput()
+                + " sets=" + (names.hasV4() ? FirewallNames.SET_V4 + " " : "") + (names.hasV6() ? FirewallNames.SET_V6 : "")
+                + (names.ownTable() ? " protected=" + describe(protectedPorts) : " control-port=" + control)
+                + " adopted-leases=" + adopted.size() + " removed-jump-leases=" + jumps);
+        return adopted;
+    }
+
+    /**
+     * The commands that put everything back as it should be, with every lease {@code book} holds at its
+     * remaining time (upstream's mode lists the table first, for the handles of the rules to replace).
+     * Meant for {@link letmein.fwd.nft.NftBatcher#submitAlone}, so that the book's state and the kernel's
+     * are taken at the same point in the order of changes.
+     */
+    public List<ObjectNode> rebuild(LeaseBook book) throws NftException {
+        JsonNode table = names.ownTable() ? null : nft.listTableTerse(names);
+        List<KernelLease> leases = book.portLeases();
+        List<LeaseBook.JumpKey> jumps = book.jumpLeases();
+        log.info("firewall: restoring " + leases.size() + " port leases and " + jumps.size() + " jump leases");
+        return rebuild(table, leases, jumps);
+    }
+
+    private List<ObjectNode> rebuild(JsonNode table, List<KernelLease> leases, List<LeaseBook.JumpKey> jumps) {
+        List<ObjectNode> cmds = new ArrayList<>();
+        if (names.ownTable()) {
+            // add + delete + add: the table is new and empty whether it existed or not
+            cmds.add(json.addTable());
+            cmds.add(json.deleteTable());
+            cmds.add(json.addTable());
+            cmds.add(json.addProtectedSet());
+            for (Protected p : protectedPorts) {
+                cmds.add(json.addProtected(p.proto(), p.port()));
+            }
+        } else {
+            cmds.addAll(ownObjects(table));
+        }
         if (names.hasV4()) {
             cmds.add(json.addSet(true));
-            cmds.add(json.addSetRule(true));
         }
         if (names.hasV6()) {
             cmds.add(json.addSet(false));
+        }
+        for (KernelLease l : leases) {
+            String owner = l.owner().map(LeaseOwner::comment).orElse(null);
+            cmds.add(owner == null
+                    ? json.addElementExpiring(l.client(), l.proto(), l.port(), l.timeoutSeconds(), l.expiresSeconds())
+                    : json.addElementExpiring(l.client(), l.proto(), l.port(), l.timeoutSeconds(), l.expiresSeconds(),
+                            owner));
+        }
+        if (names.ownTable()) {
+            cmds.add(json.addBaseChain());
+            cmds.add(json.addLoopbackRule());
+            cmds.add(json.addEstablishedRule());
+        }
+        if (names.hasV4()) {
+            cmds.add(json.addSetRule(true));
+        }
+        if (names.hasV6()) {
             cmds.add(json.addSetRule(false));
         }
-        if (control.tcp()) {
-            cmds.add(json.addControlRule(control.port(), L4Proto.TCP));
+        if (names.ownTable()) {
+            cmds.add(json.addProtectedRule());
+        } else {
+            if (control.tcp()) {
+                cmds.add(json.addControlRule(control.port(), L4Proto.TCP));
+            }
+            if (control.udp()) {
+                cmds.add(json.addControlRule(control.port(), L4Proto.UDP));
+            }
         }
-        if (control.udp()) {
-            cmds.add(json.addControlRule(control.port(), L4Proto.UDP));
+        for (LeaseBook.JumpKey j : jumps) {
+            cmds.add(json.addJumpRule(j.fromChain(), j.client(), j.matchSaddr(), j.target()));
         }
-        ObjectNode doc = NftCommands.document(cmds);
-        log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
-        nft.apply(doc);
-        log.info("firewall ready family=" + names.family().nftName() + " table=" + names.table() + " chain-input="
-                + names.chainInput() + " sets=" + (names.hasV4() ? FirewallNames.SET_V4 + " " : "")
-                + (names.hasV6() ? FirewallNames.SET_V6 : "") + " control-port=" + control
-                + " removed-leftovers=" + stale);
+        return cmds;
     }
 
-    /** Removes every rule and set letmeinfwd owns. */
-    public void stop() throws NftException {
-        List<ObjectNode> cmds = leftovers(nft.listTable(names));
-        if (!cmds.isEmpty()) {
-            ObjectNode doc = NftCommands.document(cmds);
-            log.debug(() -> "nft -j -f - <<< " + JsonText.text(doc));
-            nft.apply(doc);
+    /**
+     * Whether letmeinfwd's objects are all in place, from a listing without set elements (cheap however
+     * many leases are held). Own table: the table, its three sets, the base chain with its hook, and
+     * exactly its rules in order (a rule someone added there counts as a change). Upstream's mode: the
+     * admin's table and chains, letmeinfwd's sets and its rules in chain-input.
+     */
+    public Health check() {
+        JsonNode table;
+        try {
+            table = nft.listTableTerse(names);
+        } catch (NftException e) {
+            String what = "table " + names.family().nftName() + " " + names.table() + " is gone";
+            return new Health.Broken(what, names.ownTable());
         }
-        log.info("firewall cleaned: removed " + cmds.size() + " rules/sets of letmeinfwd");
+        Set<String> sets = new HashSet<>();
+        Set<String> chains = new HashSet<>();
+        JsonNode base = null;
+        List<String> ownRules = new ArrayList<>();
+        Set<String> inputComments = new HashSet<>();
+        for (JsonNode item : table.path("nftables")) {
+            JsonNode set = item.get("set");
+            if (set != null) {
+                sets.add(set.path("name").asText());
+            }
+            JsonNode chain = item.get("chain");
+            if (chain != null) {
+                chains.add(chain.path("name").asText());
+                if (chain.path("name").asText().equals(names.chainInput())) {
+                    base = chain;
+                }
+            }
+            JsonNode rule = item.get("rule");
+            if (rule != null && rule.path("chain").asText().equals(names.chainInput())) {
+                ownRules.add(rule.path("comment").asText(""));
+                inputComments.add(rule.path("comment").asText(""));
+            }
+        }
+        if (!names.ownTable()) {
+            for (Optional<String> c : List.of(Optional.of(names.chainInput()), names.chainForward(), names.chainOutput())) {
+                if (c.isPresent() && !chains.contains(c.get())) {
+                    return new Health.Broken("chain " + c.get() + " of table " + names.family().nftName() + " "
+                            + names.table() + " is gone", false);
+                }
+            }
+        } else if (base == null) {
+            return new Health.Broken("chain " + names.chainInput() + " is gone", true);
+        } else if (!"input".equals(base.path("hook").asText()) || base.path("prio").asInt() != FirewallNames.OWN_PRIORITY
+                || !"accept".equals(base.path("policy").asText())) {
+            return new Health.Broken("chain " + names.chainInput() + " was changed (" + JsonText.text(base) + ")", true);
+        }
+        for (String s : expectedSets()) {
+            if (!sets.contains(s)) {
+                return new Health.Broken("set " + s + " is gone", true);
+            }
+        }
+        List<String> expected = expectedInputRules();
+        if (names.ownTable() ? !ownRules.equals(expected) : !inputComments.containsAll(expected)) {
+            return new Health.Broken("the rules of chain " + names.chainInput() + " were changed (expected "
+                    + expected + ", found " + ownRules + ")", true);
+        }
+        return new Health.Intact();
+    }
+
+    /**
+     * At stop: removes the jump leases (rules cannot expire by themselves) and nothing else; the port
+     * leases, the sets and the rules that match them stay, so what is open stays open until its kernel
+     * timeout and nothing else opens. Returns the number of rules removed.
+     */
+    public int stop() throws NftException {
+        JsonNode table;
+        try {
+            table = nft.listTableTerse(names);
+        } catch (NftException e) {
+            log.info("firewall: table " + names.family().nftName() + " " + names.table() + " is gone; nothing to remove");
+            return 0;
+        }
+        List<ObjectNode> cmds = jumpRules(table);
+        if (!cmds.isEmpty()) {
+            nft.apply(NftCommands.document(cmds));
+        }
+        log.info("firewall: " + cmds.size() + " jump leases removed; port leases stay in the kernel until they expire");
+        return cmds.size();
+    }
+
+    /**
+     * {@code letmeinfwd --close-all}: every lease at once (the lease sets emptied, the jump rules
+     * removed); the sets and rules stay, so the protected ports stay shut. Returns the leases closed.
+     */
+    public int closeAll() throws NftException {
+        JsonNode table = nft.listTable(names);
+        List<ObjectNode> cmds = jumpRules(table);
+        int closed = cmds.size() + leasesIn(table).size();
+        for (String s : List.of(FirewallNames.SET_V4, FirewallNames.SET_V6)) {
+            if (hasSet(table, s)) {
+                cmds.add(json.flushSet(s));
+            }
+        }
+        if (!cmds.isEmpty()) {
+            nft.apply(NftCommands.document(cmds));
+        }
+        return closed;
+    }
+
+    /** Removes the jump leases only (the unit's ExecStopPost=, after letmeinfwd was killed). */
+    public int closeJumpLeases() throws NftException {
+        JsonNode table = nft.listTableTerse(names);
+        List<ObjectNode> cmds = jumpRules(table);
+        if (!cmds.isEmpty()) {
+            nft.apply(NftCommands.document(cmds));
+        }
+        return cmds.size();
+    }
+
+    private List<String> expectedSets() {
+        List<String> out = new ArrayList<>();
+        if (names.hasV4()) {
+            out.add(FirewallNames.SET_V4);
+        }
+        if (names.hasV6()) {
+            out.add(FirewallNames.SET_V6);
+        }
+        if (names.ownTable()) {
+            out.add(FirewallNames.SET_PROTECTED);
+        }
+        return out;
+    }
+
+    /** Comments of the rules in chain-input, in order (own table: all of them; upstream: letmeinfwd's). */
+    private List<String> expectedInputRules() {
+        List<String> out = new ArrayList<>();
+        if (names.ownTable()) {
+            out.add(NftCommands.LOOPBACK_COMMENT);
+            out.add(NftCommands.ESTABLISHED_COMMENT);
+        }
+        if (names.hasV4()) {
+            out.add(NftCommands.setRuleComment(FirewallNames.SET_V4));
+        }
+        if (names.hasV6()) {
+            out.add(NftCommands.setRuleComment(FirewallNames.SET_V6));
+        }
+        if (names.ownTable()) {
+            out.add(NftCommands.PROTECTED_COMMENT);
+        } else {
+            if (control.tcp()) {
+                out.add(NftCommands.controlComment(control.port(), L4Proto.TCP));
+            }
+            if (control.udp()) {
+                out.add(NftCommands.controlComment(control.port(), L4Proto.UDP));
+            }
+        }
+        return out;
+    }
+
+    private JsonNode listOwnIfExists() throws NftException {
+        try {
+            return nft.listTable(names);
+        } catch (NftException e) {
+            return null; // not there yet: the first start
+        }
     }
 
     private JsonNode listVerified() throws NftException {
@@ -88,8 +379,9 @@ public final class FirewallSetup {
         try {
             table = nft.listTable(names);
         } catch (NftException e) {
-            throw new NftException("nftables table '" + fam + " " + names.table() + "' is not usable (letmeinfwd "
-                    + "never creates tables; load a ruleset such as conf/nftables.conf): " + e.getMessage(), e);
+            throw new NftException("nftables table '" + fam + " " + names.table() + "' is not usable (in upstream's "
+                    + "mode letmeinfwd never creates tables; load a ruleset such as conf/nftables.conf, or set "
+                    + "[NFTABLES] own-table = letmein): " + e.getMessage(), e);
         }
         Set<String> chains = new HashSet<>();
         for (JsonNode item : table.path("nftables")) {
@@ -115,8 +407,8 @@ public final class FirewallSetup {
         }
     }
 
-    /** Delete commands for letmeinfwd's rules (comment ends in /LETMEIN), then its sets. */
-    private List<ObjectNode> leftovers(JsonNode table) {
+    /** Upstream's mode: delete commands for letmeinfwd's rules (comment ends in /LETMEIN), then its sets. */
+    private List<ObjectNode> ownObjects(JsonNode table) {
         List<ObjectNode> rules = new ArrayList<>();
         List<ObjectNode> sets = new ArrayList<>();
         for (JsonNode item : table.path("nftables")) {
@@ -135,5 +427,92 @@ public final class FirewallSetup {
         }
         rules.addAll(sets);
         return rules;
+    }
+
+    /** Delete commands for the jump leases (comment {@code ADDR/jump/CHAIN/LETMEIN}) in a listing. */
+    private List<ObjectNode> jumpRules(JsonNode table) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (table == null) {
+            return out;
+        }
+        for (JsonNode item : table.path("nftables")) {
+            JsonNode rule = item.get("rule");
+            String comment = rule == null ? "" : rule.path("comment").asText("");
+            if (comment.endsWith(FirewallNames.COMMENT_SUFFIX) && comment.contains("/jump/") && rule.hasNonNull("handle")) {
+                out.add(json.deleteRule(rule.path("chain").asText(), rule.get("handle").asLong()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasSet(JsonNode table, String name) {
+        for (JsonNode item : table.path("nftables")) {
+            JsonNode set = item.get("set");
+            if (set != null && set.path("name").asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The elements of letmeinfwd's lease sets in a full listing, as leases with their time left; an
+     * element without an expiry (not one of letmeinfwd's) or with an unreadable value is skipped.
+     */
+    static List<KernelLease> leasesIn(JsonNode table) {
+        List<KernelLease> out = new ArrayList<>();
+        if (table == null) {
+            return out;
+        }
+        for (JsonNode item : table.path("nftables")) {
+            JsonNode set = item.get("set");
+            if (set == null) {
+                continue;
+            }
+            String name = set.path("name").asText();
+            if (!name.equals(FirewallNames.SET_V4) && !name.equals(FirewallNames.SET_V6)) {
+                continue;
+            }
+            for (JsonNode e : set.path("elem")) {
+                JsonNode el = e.path("elem");
+                JsonNode val = el.path("val").path("concat");
+                if (val.size() != 3 || !el.has("timeout") || !el.has("expires")) {
+                    continue;
+                }
+                L4Proto proto = "tcp".equals(val.get(1).asText()) ? L4Proto.TCP
+                        : "udp".equals(val.get(1).asText()) ? L4Proto.UDP : null;
+                int port = val.get(2).asInt(-1);
+                long timeout = el.get("timeout").asLong();
+                long expires = el.get("expires").asLong();
+                InetAddress client;
+                try {
+                    client = literal(val.get(0).asText());
+                } catch (UnknownHostException ex) {
+                    continue;
+                }
+                if (proto == null || port < 0 || port > 65535 || timeout < 1 || expires < 1) {
+                    continue;
+                }
+                out.add(new KernelLease(client, proto, port, timeout, expires,
+                        LeaseOwner.parse(el.path("comment").asText(null))));
+            }
+        }
+        return out;
+    }
+
+    /** An address literal as nft prints it (never a name lookup: only digits, dots, colons, hex). */
+    private static InetAddress literal(String text) throws UnknownHostException {
+        if (text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            throw new UnknownHostException("not an address literal: " + text);
+        }
+        return InetAddress.getByName(text);
+    }
+
+    private static String describe(Set<Protected> ports) {
+        List<String> out = new ArrayList<>();
+        for (Protected p : ports) {
+            out.add(p.proto().nftName() + "/" + p.port());
+        }
+        return String.join(",", out);
     }
 }

@@ -23,12 +23,15 @@ import letmein.proto.config.PortResource;
 import letmein.proto.config.Resource;
 import letmein.proto.daemon.DaemonLog;
 import letmein.proto.net.Addresses;
+import letmein.proto.wire.ResourceId;
 import letmein.proto.wire.UserId;
 
 /**
  * What is open for whom until when — the only mutable state of letmeinfwd. Port leases are elements of
- * the kernel sets with a kernel timeout (the kernel closes them even if letmeinfwd dies); they are kept
- * here only to count them against {@code max-nr-rules}. Jump leases are rules, removed by
+ * the kernel sets with a kernel timeout (the kernel closes them even if letmeinfwd dies), whose comment
+ * names their owner ({@link LeaseOwner}); they are kept here to count them against {@code max-nr-rules}
+ * and each user's share, and to put them back at their remaining time if someone removes the sets
+ * ({@link FirewallSetup#rebuild}); a restarted letmeinfwd adopts them ({@link #adopt}). Jump leases are rules, removed by
  * {@link #expireDue()}. Every change goes through the {@link NftBatcher}; a failed change is undone here.
  */
 public final class LeaseBook {
@@ -76,9 +79,12 @@ public final class LeaseBook {
         }
     }
 
-    /** A lease's expiry and the generation of the change that set it (to undo only one's own change). */
-    /** One lease: when it expires, which change made it, and whose it is (for the per-user quota). */
-    private record Held(long expiresAt, long generation, UserId user) {
+    /**
+     * One lease: when it expires, which change made it (to undo only one's own change), whose it is
+     * (per-user quota; null for an adopted element without letmeinfwd's comment), for which resource
+     * (null likewise) and its full timeout in seconds (what a rebuild gives the kernel back).
+     */
+    private record Held(long expiresAt, long generation, UserId user, ResourceId resource, long timeoutSeconds) {
     }
 
     private final FirewallNames names;
@@ -174,23 +180,24 @@ public final class LeaseBook {
         long gen = ++generation;
         Map<ElementKey, Held> previous = new HashMap<>();
         List<ObjectNode> cmds = new ArrayList<>();
+        String owner = new LeaseOwner(user, p.id()).comment();
         for (ElementKey k : keys) {
-            Held held = new Held(now + timeout.toNanos(), gen, user);
+            Held held = new Held(now + timeout.toNanos(), gen, user, p.id(), seconds);
             Held prev = elements.put(k, held);
             counted(prev, held);
             previous.put(k, prev);
             if (refresh == RefreshMode.READD) {
                 // new or refresh alike: with an explicit expiry the kernel (re)starts the timer
-                cmds.add(json.addElementExpiring(k.client(), k.proto(), k.port(), seconds, seconds));
+                cmds.add(json.addElementExpiring(k.client(), k.proto(), k.port(), seconds, seconds, owner));
                 continue;
             }
-            cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
+            cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds, owner));
             if (prev != null) {
                 // A refresh on a kernel that keeps the running timer on re-add (before Linux 6.10): add
                 // (it exists now, even if someone deleted it) + delete + add. A removal in a transaction
                 // costs the kernel ~10 ms, so fresh leases get the plain add only.
                 cmds.add(json.deleteElement(k.client(), k.proto(), k.port()));
-                cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds));
+                cmds.add(json.addElement(k.client(), k.proto(), k.port(), seconds, owner));
             }
         }
         String what = "user=" + user + " resource=" + p.id() + " addr=" + Addresses.text(c) + " port="
@@ -270,7 +277,7 @@ public final class LeaseBook {
         long gen = ++generation;
         Map<JumpKey, Held> previous = new HashMap<>();
         for (JumpKey k : keys) {
-            Held held = new Held(now + timeout.toNanos(), gen, user);
+            Held held = new Held(now + timeout.toNanos(), gen, user, j.id(), Math.max(1, timeout.toSeconds()));
             Held prev = jumps.put(k, held);
             counted(prev, held);
             previous.put(k, prev);
@@ -349,7 +356,7 @@ public final class LeaseBook {
                         synchronized (this) {
                             long retry = time.monotonicNanos() + Duration.ofSeconds(5).toNanos();
                             for (JumpKey k : due) {
-                                Held again = new Held(retry, gen, owners.get(k));
+                                Held again = new Held(retry, gen, owners.get(k), null, 5);
                                 if (jumps.putIfAbsent(k, again) == null) {
                                     counted(null, again);
                                 }
@@ -357,6 +364,43 @@ public final class LeaseBook {
                         }
                     }
                 });
+    }
+
+    /**
+     * Takes over the port leases the kernel already holds (found at start): they count against
+     * max-nr-rules and their owner's share, and can be revoked, as if this process had opened them.
+     * Elements without letmeinfwd's comment count against max-nr-rules only.
+     */
+    public synchronized void adopt(List<KernelLease> leases) {
+        long now = time.monotonicNanos();
+        for (KernelLease l : leases) {
+            ElementKey k = new ElementKey(Addresses.canonical(l.client()), l.proto(), l.port());
+            Held held = new Held(now + l.expiresSeconds() * 1_000_000_000L, 0,
+                    l.owner().map(LeaseOwner::user).orElse(null), l.owner().map(LeaseOwner::resource).orElse(null),
+                    l.timeoutSeconds());
+            counted(elements.put(k, held), held);
+        }
+    }
+
+    /** The live port leases at their remaining time (whole seconds, rounded up), for a rebuild. */
+    synchronized List<KernelLease> portLeases() {
+        long now = time.monotonicNanos();
+        pruneElements(now);
+        List<KernelLease> out = new ArrayList<>(elements.size());
+        for (Map.Entry<ElementKey, Held> e : elements.entrySet()) {
+            Held h = e.getValue();
+            long left = Math.max(1, (h.expiresAt() - now + 999_999_999L) / 1_000_000_000L);
+            Optional<LeaseOwner> owner = h.user() == null || h.resource() == null ? Optional.empty()
+                    : Optional.of(new LeaseOwner(h.user(), h.resource()));
+            out.add(new KernelLease(e.getKey().client(), e.getKey().proto(), e.getKey().port(),
+                    Math.max(h.timeoutSeconds(), left), left, owner));
+        }
+        return out;
+    }
+
+    /** The live jump leases, for a rebuild in upstream's mode. */
+    synchronized List<JumpKey> jumpLeases() {
+        return new ArrayList<>(jumps.keySet());
     }
 
     /** Forgets everything (at shutdown, after the firewall has been cleaned). */
@@ -374,7 +418,7 @@ public final class LeaseBook {
     /** Keeps {@code perUser} in step: {@code before} left the book, {@code after} entered it (either null). */
     private void counted(Held before, Held after) {
         // no lambdas: each is a resident class, and letmeinfwd's idle memory has a budget
-        if (before != null) {
+        if (before != null && before.user() != null) {
             Integer n = perUser.get(before.user());
             if (n == null || n <= 1) {
                 perUser.remove(before.user());
@@ -382,7 +426,7 @@ public final class LeaseBook {
                 perUser.put(before.user(), n - 1);
             }
         }
-        if (after != null) {
+        if (after != null && after.user() != null) {
             Integer n = perUser.get(after.user());
             perUser.put(after.user(), n == null ? 1 : n + 1);
         }

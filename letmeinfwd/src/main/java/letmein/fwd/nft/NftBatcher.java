@@ -60,7 +60,20 @@ public final class NftBatcher implements AutoCloseable {
         }
     }
 
-    private record Pending(Change change, CompletableFuture<Void> done) {
+    /**
+     * Commands computed on the worker thread just before they are applied, alone in their transaction:
+     * a rebuild from the state of that moment, ordered with every change before and after it.
+     */
+    @FunctionalInterface
+    public interface LateCommands {
+        List<ObjectNode> get() throws NftException;
+    }
+
+    /** A queued change; {@code late} (else null) replaces {@code change}'s commands by those computed at apply time. */
+    private record Pending(Change change, CompletableFuture<Void> done, LateCommands late) {
+        Pending(Change change, CompletableFuture<Void> done) {
+            this(change, done, null);
+        }
     }
 
     private static final Pending STOP = new Pending(new Change("stop", List.of(), List.of()), null);
@@ -101,6 +114,20 @@ public final class NftBatcher implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Queues commands that {@code late} computes on the worker thread when their turn comes; they run in
+     * a transaction of their own, after every change queued before and before every change queued after.
+     */
+    public synchronized CompletableFuture<Void> submitAlone(String label, LateCommands late) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new NftException("letmeinfwd is shutting down"));
+            return done;
+        }
+        queue.add(new Pending(new Change(label, List.of(), List.of()), done, Objects.requireNonNull(late)));
+        return done;
+    }
+
     /** Number of nft transactions run so far (for measurements and tests). */
     public long transactions() {
         return transactions.get();
@@ -138,7 +165,7 @@ public final class NftBatcher implements AutoCloseable {
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
             boolean stop = removeStop(batch);
-            run(batch);
+            runInOrder(batch);
             if (stop) {
                 failRest();
                 return;
@@ -153,6 +180,38 @@ public final class NftBatcher implements AutoCloseable {
             if (p != STOP) {
                 p.done.completeExceptionally(new NftException("letmeinfwd is shutting down"));
             }
+        }
+    }
+
+    /** Runs the batch, each {@link LateCommands} alone at its place in the order. */
+    private void runInOrder(List<Pending> batch) {
+        List<Pending> merged = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.late == null) {
+                merged.add(p);
+                continue;
+            }
+            if (!merged.isEmpty()) {
+                run(merged);
+                merged = new ArrayList<>();
+            }
+            try {
+                List<ObjectNode> commands = p.late.get();
+                if (!commands.isEmpty()) {
+                    ObjectNode doc = NftCommands.document(commands);
+                    if (log.debugEnabled()) {
+                        log.debug(() -> "nft transaction (" + p.change.label() + ") <<< " + JsonText.text(doc));
+                    }
+                    nft.apply(doc);
+                    transactions.incrementAndGet();
+                }
+                p.done.complete(null);
+            } catch (NftException | RuntimeException e) {
+                p.done.completeExceptionally(e);
+            }
+        }
+        if (!merged.isEmpty()) {
+            run(merged);
         }
     }
 
@@ -184,7 +243,7 @@ public final class NftBatcher implements AutoCloseable {
         Map<RuleRef, List<Long>> handles = Map.of();
         for (Pending p : batch) {
             if (!p.change.deleteRules().isEmpty()) {
-                handles = ruleHandles(nft.listTable(names));
+                handles = ruleHandles(nft.listTableTerse(names));
                 break;
             }
         }

@@ -49,6 +49,128 @@ public final class NftCommands {
         return wrap("add", "set", set);
     }
 
+    /** {@code add table} (own-table mode; a no-op if it exists). */
+    public ObjectNode addTable() {
+        return wrap("add", "table", tableRef());
+    }
+
+    /** {@code delete table} (own-table mode: the table with everything in it). */
+    public ObjectNode deleteTable() {
+        return wrap("delete", "table", tableRef());
+    }
+
+    /** {@code flush set NAME}: removes every element, keeps the set. */
+    public ObjectNode flushSet(String name) {
+        ObjectNode set = F.objectNode();
+        set.put("family", names.family().nftName());
+        set.put("table", names.table());
+        set.put("name", name);
+        return wrap("flush", "set", set);
+    }
+
+    /** Own-table mode: the set of protected (protocol, port) pairs, {@code inet_proto . inet_service}. */
+    public ObjectNode addProtectedSet() {
+        ObjectNode set = F.objectNode();
+        set.put("family", names.family().nftName());
+        set.put("table", names.table());
+        set.put("name", FirewallNames.SET_PROTECTED);
+        set.putArray("type").add("inet_proto").add("inet_service");
+        return wrap("add", "set", set);
+    }
+
+    /** Own-table mode: {@code add element} (protocol . port) to the protected set. */
+    public ObjectNode addProtected(L4Proto proto, int port) {
+        ObjectNode el = F.objectNode();
+        el.put("family", names.family().nftName());
+        el.put("table", names.table());
+        el.put("name", FirewallNames.SET_PROTECTED);
+        ObjectNode concat = F.objectNode();
+        concat.putArray("concat").add(proto.nftName()).add(port);
+        el.putArray("elem").add(concat);
+        return wrap("add", "element", el);
+    }
+
+    /**
+     * Own-table mode: the base chain {@value FirewallNames#OWN_CHAIN}, {@code type filter hook input
+     * priority -10; policy accept}. Accept only ends this chain; the host's own chains still decide.
+     */
+    public ObjectNode addBaseChain() {
+        ObjectNode chain = F.objectNode();
+        chain.put("family", names.family().nftName());
+        chain.put("table", names.table());
+        chain.put("name", names.chainInput());
+        chain.put("type", "filter");
+        chain.put("hook", "input");
+        chain.put("prio", FirewallNames.OWN_PRIORITY);
+        chain.put("policy", "accept");
+        return wrap("add", "chain", chain);
+    }
+
+    /** Comments of the own-table mode's fixed rules (docs/PROTOCOL.md). */
+    public static final String LOOPBACK_COMMENT = "any/iif/lo/accept" + FirewallNames.COMMENT_SUFFIX;
+    /** See {@link #LOOPBACK_COMMENT}. */
+    public static final String ESTABLISHED_COMMENT = "any/ct/established,related/accept" + FirewallNames.COMMENT_SUFFIX;
+    /** See {@link #LOOPBACK_COMMENT}. */
+    public static final String PROTECTED_COMMENT = "any/set/" + FirewallNames.SET_PROTECTED + "/drop"
+            + FirewallNames.COMMENT_SUFFIX;
+
+    /**
+     * Own-table mode: {@code iif "lo" accept} — the host's own connections to a protected port (a local
+     * ssh, a monitoring check) are not knocks.
+     */
+    public ObjectNode addLoopbackRule() {
+        ObjectNode rule = rule(names.chainInput(), LOOPBACK_COMMENT);
+        ObjectNode match = F.objectNode();
+        match.put("op", "==");
+        match.putObject("left").putObject("meta").put("key", "iif");
+        match.put("right", "lo");
+        ArrayNode expr = rule.putArray("expr");
+        expr.add(single("match", match));
+        expr.add(single("accept", F.nullNode()));
+        return wrap("add", "rule", rule);
+    }
+
+    /**
+     * Own-table mode: {@code ct state established,related accept} — a connection opened during a lease
+     * outlives the lease (as with upstream's usual ruleset, where this rule comes before the LETMEIN chain).
+     */
+    public ObjectNode addEstablishedRule() {
+        ObjectNode rule = rule(names.chainInput(), ESTABLISHED_COMMENT);
+        ObjectNode match = F.objectNode();
+        match.put("op", "in");
+        match.putObject("left").putObject("ct").put("key", "state");
+        match.putArray("right").add("established").add("related");
+        ArrayNode expr = rule.putArray("expr");
+        expr.add(single("match", match));
+        expr.add(single("accept", F.nullNode()));
+        return wrap("add", "rule", rule);
+    }
+
+    /** Own-table mode: {@code meta l4proto . th dport @protected counter drop}, after the lease rules. */
+    public ObjectNode addProtectedRule() {
+        ObjectNode rule = rule(names.chainInput(), PROTECTED_COMMENT);
+        ObjectNode match = F.objectNode();
+        match.put("op", "==");
+        ArrayNode concat = match.putObject("left").putArray("concat");
+        ObjectNode meta = F.objectNode();
+        meta.putObject("meta").put("key", "l4proto");
+        concat.add(meta);
+        concat.add(payload("th", "dport"));
+        match.put("right", "@" + FirewallNames.SET_PROTECTED);
+        ArrayNode expr = rule.putArray("expr");
+        expr.add(single("match", match));
+        expr.add(single("counter", F.nullNode()));
+        expr.add(single("drop", F.nullNode()));
+        return wrap("add", "rule", rule);
+    }
+
+    private ObjectNode tableRef() {
+        ObjectNode t = F.objectNode();
+        t.put("family", names.family().nftName());
+        t.put("name", names.table());
+        return t;
+    }
+
     /** {@code delete set NAME} (the whole set with its elements). */
     public ObjectNode deleteSet(String name) {
         ObjectNode set = F.objectNode();
@@ -145,7 +267,16 @@ public final class NftCommands {
 
     /** {@code add element} of (client, proto, port) to the matching set, with a kernel timeout. */
     public ObjectNode addElement(InetAddress client, L4Proto proto, int port, long timeoutSeconds) {
-        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.empty());
+        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.empty(), null);
+    }
+
+    /**
+     * As {@link #addElement(InetAddress, L4Proto, int, long)}, with the element comment {@code owner}
+     * ({@code letmein.fwd.lease.LeaseOwner}): who holds the lease stays with it in the kernel, so a restarted
+     * letmeinfwd can adopt it and count it against the right user.
+     */
+    public ObjectNode addElement(InetAddress client, L4Proto proto, int port, long timeoutSeconds, String owner) {
+        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.empty(), owner);
     }
 
     /**
@@ -155,16 +286,22 @@ public final class NftCommands {
      */
     public ObjectNode addElementExpiring(InetAddress client, L4Proto proto, int port, long timeoutSeconds,
             long expiresSeconds) {
-        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.of(expiresSeconds));
+        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.of(expiresSeconds), null);
+    }
+
+    /** As {@link #addElementExpiring(InetAddress, L4Proto, int, long, long)}, with the owner's comment. */
+    public ObjectNode addElementExpiring(InetAddress client, L4Proto proto, int port, long timeoutSeconds,
+            long expiresSeconds, String owner) {
+        return element("add", client, proto, port, Optional.of(timeoutSeconds), Optional.of(expiresSeconds), owner);
     }
 
     /** {@code delete element} (fails if absent; callers put an add before it in the same transaction). */
     public ObjectNode deleteElement(InetAddress client, L4Proto proto, int port) {
-        return element("delete", client, proto, port, Optional.empty(), Optional.empty());
+        return element("delete", client, proto, port, Optional.empty(), Optional.empty(), null);
     }
 
     private ObjectNode element(String verb, InetAddress client, L4Proto proto, int port, Optional<Long> timeout,
-            Optional<Long> expires) {
+            Optional<Long> expires, String comment) {
         InetAddress c = Addresses.canonical(client);
         ObjectNode el = F.objectNode();
         el.put("family", names.family().nftName());
@@ -177,6 +314,9 @@ public final class NftCommands {
         }
         if (expires.isPresent()) { // no lambdas on the request path: each would be one more resident class
             inner.put("expires", expires.get());
+        }
+        if (comment != null) {
+            inner.put("comment", comment);
         }
         el.putArray("elem").add(single("elem", inner));
         return wrap(verb, "element", el);

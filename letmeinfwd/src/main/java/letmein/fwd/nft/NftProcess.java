@@ -56,7 +56,16 @@ public final class NftProcess implements NftBackend {
 
     @Override
     public JsonNode listTable(FirewallNames names) throws NftException {
-        Result r = run(List.of("-j", "list", "table", names.family().nftName(), names.table()), new byte[0]);
+        return list(names, List.of("-j", "list", "table", names.family().nftName(), names.table()));
+    }
+
+    @Override
+    public JsonNode listTableTerse(FirewallNames names) throws NftException {
+        return list(names, List.of("-j", "-t", "list", "table", names.family().nftName(), names.table()));
+    }
+
+    private JsonNode list(FirewallNames names, List<String> args) throws NftException {
+        Result r = run(args, new byte[0]);
         if (r.exit != 0) {
             throw new NftException("cannot list table " + names.family().nftName() + " " + names.table()
                     + " (exit " + r.exit + "): " + oneLine(r.stderr));

@@ -131,6 +131,11 @@ public final class NftSession implements NftBackend, AutoCloseable {
         return oneShot.listTable(names);
     }
 
+    @Override
+    public JsonNode listTableTerse(FirewallNames names) throws NftException {
+        return oneShot.listTableTerse(names);
+    }
+
     /** Sessions started so far (for tests and measurements). */
     public long sessionsStarted() {
         lock.lock();

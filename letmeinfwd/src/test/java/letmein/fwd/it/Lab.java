@@ -63,6 +63,42 @@ final class Lab implements AutoCloseable {
         return lab;
     }
 
+    /** A fresh namespace with lo up and {@code ruleset} (nft syntax; may be empty) as its only ruleset. */
+    static Lab createWith(String what, String ruleset) {
+        requireEnvironment();
+        Lab lab = new Lab(name(what));
+        Cmd.run(List.of("ip", "netns", "add", lab.ns)).ok("ip netns add");
+        try {
+            lab.exec("ip", "link", "set", "lo", "up").ok("lo up");
+            if (!ruleset.isBlank()) {
+                lab.nftScript(ruleset);
+            }
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    /**
+     * Another namespace joined to this one by a veth pair: this side {@code prefix.1} and
+     * {@code ula::1}, the peer {@code prefix.2} and {@code ula::2} (ula: the prefix before "::", e.g. fd00:215) (private and ULA addresses only).
+     * Returns the peer's namespace name (removed with the lab).
+     */
+    String addPeer(String what, String ifname, String v4Prefix, String ulaPrefix) {
+        String peer = name(what);
+        extraNamespaces.add(peer);
+        Cmd.run(List.of("ip", "netns", "add", peer)).ok("ip netns add");
+        exec("ip", "link", "add", ifname, "type", "veth", "peer", "name", "p" + ifname, "netns", peer).ok("veth");
+        exec("ip", "addr", "add", v4Prefix + ".1/24", "dev", ifname).ok("addr");
+        exec("ip", "addr", "add", ulaPrefix + "::1/64", "dev", ifname, "nodad").ok("addr6");
+        exec("ip", "link", "set", ifname, "up").ok("up");
+        Cmd.run(List.of("ip", "netns", "exec", peer, "sh", "-c",
+                "ip link set lo up && ip link set p" + ifname + " up && ip addr add " + v4Prefix + ".2/24 dev p" + ifname
+                        + " && ip addr add " + ulaPrefix + "::2/64 dev p" + ifname + " nodad")).ok("peer side");
+        return peer;
+    }
+
     Cmd.Result exec(String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(cmd));
