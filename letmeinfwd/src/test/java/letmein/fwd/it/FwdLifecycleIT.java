@@ -25,32 +25,38 @@ class FwdLifecycleIT {
     }
 
     @Test
-    void sigtermRemovesEverythingAndARestartLeavesNoDuplicates() throws Exception {
+    void sigtermKeepsPortLeasesRemovesJumpLeasesAndARestartAdoptsWithoutDuplicates() throws Exception {
         try (Lab lab = Lab.create("l1")) {
             Path dir = lab.newDir();
             String conf = Configs4Test.full(100);
-            String pristine = lab.snapshot();
+            List<String> fresh;
             try (Daemon d = Daemon.start(lab, dir, conf)) {
+                fresh = lab.rules("LETMEIN-INPUT");
                 assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.1.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
-                assertThat(Ipc.install(d.socket(), 1, 0x20, ip("10.1.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(Ipc.install(d.socket(), 1, 0x21, ip("10.1.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(lab.rules("LETMEIN-INPUT")).anyMatch(r -> r.startsWith("10.1.0.1/jump/MYCHAIN-IN/"));
                 d.signal("TERM");
                 assertThat(d.awaitExit()).as(d.log()).isZero();
-                assertThat(lab.snapshot()).isEqualTo(pristine);
-                assertThat(lab.hasSet("letmein-v4")).isFalse();
-                assertThat(lab.hasSet("letmein-v6")).isFalse();
+                assertThat(lab.elements("letmein-v4")).as("the port lease outlives letmeinfwd")
+                        .containsOnlyKeys("10.1.0.1 . tcp . 22");
+                assertThat(lab.rules("LETMEIN-INPUT")).as("set and control rules stay, the jump lease goes")
+                        .isEqualTo(fresh);
                 assertThat(Files.exists(d.socket())).isFalse();
             }
             try (Daemon d = Daemon.start(lab, dir, conf)) {
-                assertThat(lab.rules("LETMEIN-INPUT")).hasSize(4); // 2 set rules, control port tcp+udp
+                assertThat(d.log()).contains("adopted-leases=1");
+                assertThat(lab.rules("LETMEIN-INPUT")).isEqualTo(fresh); // 2 set rules, control port tcp+udp
+                assertThat(lab.elements("letmein-v4")).containsOnlyKeys("10.1.0.1 . tcp . 22");
+                assertThat(Ipc.revoke(d.socket(), 1, 0x10, ip("10.1.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(lab.elements("letmein-v4")).isEmpty();
                 d.signal("INT");
                 assertThat(d.awaitExit()).as(d.log()).isZero();
-                assertThat(lab.snapshot()).isEqualTo(pristine);
             }
         }
     }
 
     @Test
-    void afterKill9TheKernelStillExpiresLeasesAndARestartCleansUp() throws Exception {
+    void afterKill9TheKernelStillExpiresLeasesAndARestartRemovesTheJumpLease() throws Exception {
         try (Lab lab = Lab.create("l2")) {
             Path dir = lab.newDir();
             String conf = Configs4Test.full(100);
@@ -72,10 +78,43 @@ class FwdLifecycleIT {
                 assertThat(lab.rules("LETMEIN-INPUT")).anyMatch(r -> r.startsWith("10.2.0.1/jump/MYCHAIN-IN/"));
             }
             try (Daemon d = Daemon.start(lab, dir, conf)) {
-                assertThat(d.log()).contains("removed-leftovers=7");
+                assertThat(d.log()).contains("adopted-leases=2", "removed-jump-leases=1");
                 assertThat(lab.rules("LETMEIN-INPUT")).isEqualTo(fresh);
-                assertThat(lab.elements("letmein-v4")).isEmpty();
+                assertThat(lab.elements("letmein-v4")).containsOnlyKeys("10.2.0.1 . tcp . 4096", "10.2.0.1 . udp . 4096");
                 assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.2.0.2"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+            }
+        }
+    }
+
+    @Test
+    void upstreamModeRepairsWhenTheAdminsChainsAreBackAfterAFlushAndReload() throws Exception {
+        try (Lab lab = Lab.create("l10")) {
+            Path dir = lab.newDir();
+            try (Daemon d = Daemon.start(lab, dir, Configs4Test.full(100))) {
+                List<String> fresh = lab.rules("LETMEIN-INPUT");
+                assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.10.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(Ipc.install(d.socket(), 1, 0x21, ip("10.10.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                long left = lab.elements("letmein-v4").get("10.10.0.1 . tcp . 22");
+                lab.exec("nft", "flush", "ruleset").ok("flush");
+                Daemon.sleep(1500); // the admin's table is gone: nothing to repair into
+                assertThat(d.log()).contains("table inet filter is gone; knocks fail until it exists again");
+                lab.exec("nft", "-f", Lab.REPO.resolve("conf/nftables.conf").toString()).ok("reload");
+                lab.nftScript("add chain inet filter MYCHAIN-IN\nadd chain inet filter MYCHAIN-FWD\n"
+                        + "add chain inet filter MYCHAIN-OUT\n");
+                long t0 = System.nanoTime();
+                while (!lab.hasSet("letmein-v4") || !lab.elements("letmein-v4").containsKey("10.10.0.1 . tcp . 22")) {
+                    assertThat(System.nanoTime() - t0).as("repair; log:%n%s", d.log()).isLessThan(3_000_000_000L);
+                    Daemon.sleep(20);
+                }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                System.out.printf("FIGURES upstream mode: lease back %.0f ms after the admin's ruleset was reloaded%n", ms);
+                assertThat(ms).as("repair time in ms").isLessThan(1000);
+                assertThat(lab.elements("letmein-v4").get("10.10.0.1 . tcp . 22")).isBetween(left - 4, left);
+                Daemon.sleep(200);
+                List<String> rules = lab.rules("LETMEIN-INPUT");
+                assertThat(rules).containsAll(fresh).anyMatch(r -> r.startsWith("10.10.0.1/jump/MYCHAIN-IN/"));
+                assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.10.0.2"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(lab.elements("letmein-v4")).containsKeys("10.10.0.1 . tcp . 22", "10.10.0.2 . tcp . 22");
             }
         }
     }
@@ -245,7 +284,9 @@ class FwdLifecycleIT {
             assertThat(d.awaitExit()).isEqualTo(1);
             assertThat(d.log()).contains("exists and is not a socket");
             assertThat(Files.readString(dir.resolve("letmeinfwd/letmeinfwd.sock"))).isEqualTo("precious");
-            assertThat(lab.hasSet("letmein-v4")).as("firewall cleaned after the failed start").isFalse();
+            assertThat(lab.elements("letmein-v4")).as("nothing opened by the failed start").isEmpty();
+            assertThat(lab.rules("LETMEIN-INPUT")).as("no jump leases after the failed start")
+                    .noneMatch(r -> r.contains("/jump/"));
             Files.delete(dir.resolve("letmeinfwd/letmeinfwd.sock"));
             // a stale socket (left by kill -9) is replaced
             try (Daemon first = Daemon.start(lab, dir, Configs4Test.full(100))) {
