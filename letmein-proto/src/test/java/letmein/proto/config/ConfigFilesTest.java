@@ -143,9 +143,10 @@ class ConfigFilesTest {
         ServerConfig s = Configs.loadServer(conf.resolve("letmeind.conf"));
         ClientConfig c = Configs.loadClient(conf.resolve("letmein.conf"));
         assertThat(c.exists()).isTrue();
-        assertThat(s.nftables()).isEqualTo(new NftablesConfig("nft", Optional.of(NftFamily.INET), Optional.of("filter"),
-                Optional.of("LETMEIN-INPUT"), Optional.of("LETMEIN-FORWARD"), Optional.of("LETMEIN-OUTPUT"),
-                Duration.ofSeconds(600), 100));
+        // letmeinfwd's own table, composable with any ruleset (upstream's mode is shown commented out)
+        assertThat(s.nftables()).isEqualTo(new NftablesConfig("nft", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(600), 100, 0,
+                Optional.of("letmein")));
         assertThat(s.general().errorPolicy()).isEqualTo(ErrorPolicy.BASIC_AUTH);
         PortResource ssh = c.resourceForPort(22, c.defaultUser()).orElseThrow();
         assertThat(s.resource(ssh.id()).orElseThrow()).isInstanceOf(PortResource.class);

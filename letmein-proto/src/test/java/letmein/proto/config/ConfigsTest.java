@@ -470,6 +470,33 @@ class ConfigsTest {
         server("[NFTABLES]\nfamily = inet\ntable = filter\nchain-input = X\n").nftables().requireComplete(FILE);
     }
 
+    @Test
+    void ownTableIsOneModeAndUpstreamsTableAndChainsTheOther() throws Exception {
+        NftablesConfig n = server("[NFTABLES]\nown-table = letmein\n").nftables();
+        assertThat(n.ownTable()).contains("letmein");
+        n.requireComplete(FILE);
+        assertThat(server("[NFTABLES]\nown-table =\nfamily = inet\n").nftables().ownTable()).isEmpty();
+        assertThat(failure(() -> server("[NFTABLES]\nown-table = letmein\nfamily = inet\ntable = filter\n")))
+                .returns(3, ConfigException::line).extracting(ConfigException::problem).asString()
+                .contains("'family' belongs to upstream's mode", "own-table = letmein (line 2)");
+        assertThat(failure(() -> server("[NFTABLES]\nchain-input = LETMEIN-INPUT\nown-table = letmein\n")))
+                .returns(2, ConfigException::line).extracting(ConfigException::problem).asString()
+                .contains("'chain-input' belongs to upstream's mode");
+        assertThat(failure(() -> server("[NFTABLES]\nown-table = let me in\n"))).returns(2, ConfigException::line);
+        assertThat(failure(() -> server("[RESOURCES]\n00000022 = port: 22\n00000023 = jump / input: MYCHAIN\n"
+                + "[NFTABLES]\nown-table = letmein\n"))).returns(3, ConfigException::line)
+                .extracting(ConfigException::problem).asString().contains("a jump resource needs upstream's firewall mode");
+    }
+
+    private static ConfigException failure(Action a) {
+        try {
+            a.run();
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
     private interface Action {
         void run() throws ConfigException;
     }

@@ -479,8 +479,7 @@ public final class FirewallSetup {
                 if (val.size() != 3 || !el.has("timeout") || !el.has("expires")) {
                     continue;
                 }
-                L4Proto proto = "tcp".equals(val.get(1).asText()) ? L4Proto.TCP
-                        : "udp".equals(val.get(1).asText()) ? L4Proto.UDP : null;
+                L4Proto proto = proto(val.get(1));
                 int port = val.get(2).asInt(-1);
                 long timeout = el.get("timeout").asLong();
                 long expires = el.get("expires").asLong();
@@ -498,6 +497,21 @@ public final class FirewallSetup {
             }
         }
         return out;
+    }
+
+    /**
+     * The protocol of an element as nft prints it: its name, or its number when nft cannot read
+     * /etc/protocols (a minimal system without the netbase package prints 6 and 17).
+     */
+    private static L4Proto proto(JsonNode v) {
+        String t = v.asText();
+        if ("tcp".equals(t) || "6".equals(t)) {
+            return L4Proto.TCP;
+        }
+        if ("udp".equals(t) || "17".equals(t)) {
+            return L4Proto.UDP;
+        }
+        return null;
     }
 
     /** An address literal as nft prints it (never a name lookup: only digits, dots, colons, hex). */
