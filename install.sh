@@ -2,7 +2,7 @@
 # Installs letmein from a built source tree on systems without the Debian package, with the same
 # layout as the package (letmein_<version>_all.deb):
 #   /usr/share/letmein/lib/{letmein-client,letmeind,letmeinfwd}.jar
-#   /usr/share/letmein/bin/{launcher.sh,letmein,letmeind,letmeinfwd,letmeinfwd-cleanup,make-cds-archive.sh}
+#   /usr/share/letmein/bin/{launcher.sh,letmein,letmeind,letmeinfwd,make-cds-archive.sh}
 #   /usr/share/letmein/lib/letmein.jsa   (the client's start-up archive, made here for this machine's java)
 #   /usr/bin/letmein, /usr/sbin/letmeind, /usr/sbin/letmeinfwd   (symlinks into /usr/share/letmein/bin)
 #   /etc/letmein/letmeind.conf (root:letmeind 0640), /etc/letmein/letmein.conf (0644) — never overwritten
@@ -29,7 +29,7 @@ fi
 for m in letmein-client letmeind letmeinfwd; do
     [ -f "$src/$m/target/$m.jar" ] || die "$src/$m/target/$m.jar is missing: run 'mvn -B package -DskipTests' first"
 done
-for f in bin/launcher.sh bin/letmein bin/letmeind bin/letmeinfwd bin/make-cds-archive.sh letmein-package/src/scripts/letmeinfwd-cleanup \
+for f in bin/launcher.sh bin/letmein bin/letmeind bin/letmeinfwd bin/make-cds-archive.sh \
          conf/letmeind.service conf/letmeind.socket conf/letmeinfwd.service conf/letmeinfwd.socket SECURITY.md; do
     [ -f "$src/$f" ] || die "$src/$f is missing: is this a complete source tree?"
 done
@@ -90,7 +90,6 @@ put "$src/bin/launcher.sh" /usr/share/letmein/bin/launcher.sh 0644
 for p in letmein letmeind letmeinfwd make-cds-archive.sh; do
     put "$src/bin/$p" "/usr/share/letmein/bin/$p" 0755
 done
-put "$src/letmein-package/src/scripts/letmeinfwd-cleanup" /usr/share/letmein/bin/letmeinfwd-cleanup 0755
 link ../share/letmein/bin/letmein /usr/bin/letmein
 link ../share/letmein/bin/letmeind /usr/sbin/letmeind
 link ../share/letmein/bin/letmeinfwd /usr/sbin/letmeinfwd

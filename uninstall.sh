@@ -1,6 +1,7 @@
 #!/bin/sh
 # Removes what install.sh installed (the files listed in /usr/share/letmein/install-manifest).
-# Stops and disables the letmein units first; letmeinfwd flushes its firewall rules when it stops.
+# Stops and disables the letmein units first, then removes everything letmeinfwd created in nftables
+# (`letmeinfwd --remove-firewall`: port leases outlive a stop of letmeinfwd).
 #
 # Usage: sudo ./uninstall.sh [--purge] [--remove-user]
 #   --purge        also delete /etc/letmein (letmeind.conf holds your keys: keep a copy if needed)
@@ -41,6 +42,9 @@ units="letmeind.socket letmeind.service letmeinfwd.service letmeinfwd.socket"
 if [ -z "$destdir" ] && [ -d /run/systemd/system ]; then
     # shellcheck disable=SC2086  # a word list on purpose
     systemctl disable --now $units 2>/dev/null || true
+fi
+if [ -z "$destdir" ] && [ -x /usr/sbin/letmeinfwd ] && [ -r /etc/letmein/letmeind.conf ] && command -v nft >/dev/null 2>&1; then
+    /usr/sbin/letmeinfwd -c /etc/letmein/letmeind.conf --remove-firewall || true
 fi
 
 # Remove exactly the recorded files and symlinks (absolute paths below /etc or /usr only).

@@ -113,7 +113,7 @@ if [ "${1:-}" = "--in-namespace" ]; then
     for j in letmein-client letmeind letmeinfwd; do
         expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"
     done
-    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup make-cds-archive.sh; do
+    for b in letmein letmeind letmeinfwd make-cds-archive.sh; do
         expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"
     done
     expect_stat /usr/share/letmein/bin/launcher.sh "root:root 644 regular file"
@@ -187,33 +187,49 @@ if [ "${1:-}" = "--in-namespace" ]; then
         fail "letmein --check-config as nobody failed: $(echo "$out" | tail -3)"
     fi
 
-    section "letmeinfwd-cleanup (the ExecStopPost= of letmeinfwd.service), in a private network namespace"
+    section "letmeinfwd --close-jump-leases (the ExecStopPost= of letmeinfwd.service) and --remove-firewall (prerm), in a private network namespace"
     # A throwaway netns (no interfaces, no traffic): the host's ruleset is never touched.
     cat >"$root/tmp/cleanup-test.nft" <<'NFT'
 table inet filter {
     set letmein-v4 { type ipv4_addr . inet_proto . inet_service; flags timeout; }
-    chain LETMEIN-INPUT { ip saddr . meta l4proto . th dport @letmein-v4 accept; tcp dport 5800 accept; }
-    chain LETMEIN-FORWARD { ip saddr 192.0.2.1 jump KEEP; }
+    chain LETMEIN-INPUT { ip saddr . meta l4proto . th dport @letmein-v4 accept comment "any/set/letmein-v4/accept/LETMEIN"; }
+    chain LETMEIN-FORWARD { ip saddr 192.0.2.1 jump KEEP comment "192.0.2.1/jump/KEEP/LETMEIN"; }
     chain LETMEIN-OUTPUT { }
     chain KEEP { tcp dport 22 accept comment "admin rule"; }
     chain INPUT { type filter hook input priority filter; policy drop; jump LETMEIN-INPUT; }
 }
 NFT
-    if out=$(in_root unshare --net sh -c 'nft -f /tmp/cleanup-test.nft && /usr/share/letmein/bin/letmeinfwd-cleanup \
-            && nft -j list ruleset' 2>&1); then
-        rules=$(echo "$out" | tail -1 | grep -o '"chain": "[A-Z-]*"' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
-        if echo "$out" | tail -1 | python3 -c '
+    cat >"$root/tmp/cleanup-test.conf" <<'CONF'
+[KEYS]
+00000001 = 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+[RESOURCES]
+00000022 = port: 22
+[NFTABLES]
+family = inet
+table = filter
+chain-input = LETMEIN-INPUT
+chain-forward = LETMEIN-FORWARD
+chain-output = LETMEIN-OUTPUT
+CONF
+    chmod 0600 "$root/tmp/cleanup-test.conf"
+    if out=$(in_root unshare --net sh -c 'nft -f /tmp/cleanup-test.nft \
+            && nft add element inet filter letmein-v4 "{ 10.0.0.1 . tcp . 22 timeout 60s }" \
+            && /usr/sbin/letmeinfwd -c /tmp/cleanup-test.conf --close-jump-leases && nft -j list ruleset \
+            && /usr/sbin/letmeinfwd -c /tmp/cleanup-test.conf --remove-firewall && nft -j list ruleset' 2>&1); then
+        if echo "$out" | grep '^{"nftables"' | python3 -c '
 import json, sys
-rs = [o["rule"] for o in json.load(sys.stdin)["nftables"] if "rule" in o]
-left = [r["chain"] for r in rs if r["chain"].startswith("LETMEIN-")]
-keep = [r for r in rs if r["chain"] == "KEEP"]
-sys.exit(0 if not left and len(keep) == 1 else 1)'; then
-            pass "letmeinfwd-cleanup flushed the LETMEIN-* chains of letmeind.conf and kept the admin's chain"
+first, last = [json.loads(l)["nftables"] for l in sys.stdin.read().splitlines()]
+def rules(d, chain): return [o["rule"] for o in d if "rule" in o and o["rule"]["chain"] == chain]
+def elems(d): return [e for o in d if "set" in o for e in o["set"].get("elem", [])]
+ok = (not rules(first, "LETMEIN-FORWARD") and len(rules(first, "LETMEIN-INPUT")) == 1 and len(elems(first)) == 1
+      and not rules(last, "LETMEIN-INPUT") and not any("set" in o for o in last) and len(rules(last, "KEEP")) == 1)
+sys.exit(0 if ok else 1)'; then
+            pass "--close-jump-leases removed the jump lease and kept the port lease; --remove-firewall removed letmeinfwd's rules and set and kept the admin's chain"
         else
-            fail "letmeinfwd-cleanup left: $rules"
+            fail "cleanup left: $(echo "$out" | tail -2)"
         fi
     else
-        fail "letmeinfwd-cleanup test failed: $(echo "$out" | tail -3)"
+        fail "cleanup test failed: $(echo "$out" | tail -3)"
     fi
 
     section "systemd-analyze verify (installed units, ExecStart binaries present)"
@@ -269,7 +285,7 @@ sys.exit(0 if not left and len(keep) == 1 else 1)'; then
     expect_stat /etc/letmein/letmein.conf "root:root 644 regular file"
     no_sample_key
     for j in letmein-client letmeind letmeinfwd; do expect_stat "/usr/share/letmein/lib/$j.jar" "root:root 644 regular file"; done
-    for b in letmein letmeind letmeinfwd letmeinfwd-cleanup make-cds-archive.sh; do expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"; done
+    for b in letmein letmeind letmeinfwd make-cds-archive.sh; do expect_stat "/usr/share/letmein/bin/$b" "root:root 755 regular file"; done
     for u in letmeind.service letmeind.socket letmeinfwd.service letmeinfwd.socket; do
         expect_stat "/etc/systemd/system/$u" "root:root 644 regular file"
     done
@@ -390,7 +406,7 @@ expect_entry() { # mode-prefix owner path [-> target]
     fi
 }
 for j in letmein-client letmeind letmeinfwd; do expect_entry -rw-r--r-- root/root "/usr/share/letmein/lib/$j.jar"; done
-for b in letmein letmeind letmeinfwd letmeinfwd-cleanup make-cds-archive.sh; do expect_entry -rwxr-xr-x root/root "/usr/share/letmein/bin/$b"; done
+for b in letmein letmeind letmeinfwd make-cds-archive.sh; do expect_entry -rwxr-xr-x root/root "/usr/share/letmein/bin/$b"; done
 expect_entry -rw-r--r-- root/root /usr/share/letmein/bin/launcher.sh
 expect_entry l root/root /usr/bin/letmein ../share/letmein/bin/letmein
 expect_entry l root/root /usr/sbin/letmeind ../share/letmein/bin/letmeind

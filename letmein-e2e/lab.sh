@@ -420,7 +420,7 @@ cmd_down() { # PREFIX
     local p=$1 d h n pid
     d=$(labdir "$p")
     if [ -d "$d/pids" ]; then
-        # letmeind first (it talks to letmeinfwd), then letmeinfwd (flushes its rules), then sshd.
+        # letmeind first (it talks to letmeinfwd), then letmeinfwd (removes its jump leases), then sshd.
         for n in letmeind fwd sshd; do stop_recorded "$p" "$n" 10 TERM; done
         for f in "$d"/pids/*.pid; do
             [ -e "$f" ] || continue

@@ -86,7 +86,9 @@ final class FwdDaemon implements AutoCloseable {
         /** {@code --close-all}: close every lease now (root; the daemon may be running) and exit. */
         CLOSE_ALL,
         /** {@code --close-jump-leases}: remove the jump rules only (the unit's ExecStopPost=) and exit. */
-        CLOSE_JUMP_LEASES
+        CLOSE_JUMP_LEASES,
+        /** {@code --remove-firewall}: remove everything letmeinfwd created (the package's removal) and exit. */
+        REMOVE_FIREWALL
     }
 
     private final Options options;
@@ -157,7 +159,7 @@ final class FwdDaemon implements AutoCloseable {
         return new FwdDaemon(options, conf, names, log, env).serve(err);
     }
 
-    /** {@code --close-all} or {@code --close-jump-leases}: one nft transaction, exit 0, or 1 with nft's reason. */
+    /** {@code --close-all}, {@code --close-jump-leases}, {@code --remove-firewall}: one nft transaction, exit 0, or 1 with nft's reason. */
     private static int close(Command command, ServerConfig conf, FirewallNames names, PrintStream out, PrintStream err) {
         NftProcess nft = new NftProcess(conf.nftables().exe(), NFT_TIMEOUT);
         FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(),
@@ -168,6 +170,8 @@ final class FwdDaemon implements AutoCloseable {
                 out.println(Main.PROGRAM + ": closed " + n + " leases in table " + names.family().nftName() + " "
                         + names.table() + " (the protected ports stay shut; a running letmeinfwd forgets them at"
                         + " their expiry)");
+            } else if (command == Command.REMOVE_FIREWALL) {
+                out.println(Main.PROGRAM + ": removed " + setup.removeAll());
             } else {
                 int n = setup.closeJumpLeases();
                 out.println(Main.PROGRAM + ": removed " + n + " jump leases in table " + names.family().nftName() + " "

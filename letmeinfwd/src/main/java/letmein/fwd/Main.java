@@ -18,7 +18,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "Usage: letmeinfwd [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [--check-config]",
             "                  [--letmeind-user NAME] [--letmeind-group NAME] [--seccomp MODE] [-h] [-v]",
-            "       letmeinfwd [-c FILE] --close-all | --close-jump-leases",
+            "       letmeinfwd [-c FILE] --close-all | --close-jump-leases | --remove-firewall",
             "letmein firewall daemon: opens and closes nftables leases for letmeind.",
             "  -c, --config FILE          server config (letmeind.conf)",
             "      --rundir DIR           runtime directory (default /run)",
@@ -30,6 +30,8 @@ public final class Main {
             "      --close-all            close every lease now (root; also while letmeinfwd runs) and exit",
             "      --close-jump-leases    remove only the jump leases (rules) and exit; port leases stay",
             "                             until their kernel timeout (the unit's ExecStopPost=)",
+            "      --remove-firewall      remove everything letmeinfwd created (own table, or its rules",
+            "                             and sets in upstream's mode) and exit: for uninstalling",
             "      --seccomp MODE         accepted for compatibility; the JVM cannot install seccomp lists,",
             "                             use the systemd unit's SystemCallFilter=",
             "  -h, --help                 show this help and exit",
@@ -84,6 +86,7 @@ public final class Main {
                 case "--letmeind-group" -> group = scanner.value();
                 case "--close-all" -> command(FwdDaemon.Command.CLOSE_ALL, name);
                 case "--close-jump-leases" -> command(FwdDaemon.Command.CLOSE_JUMP_LEASES, name);
+                case "--remove-firewall" -> command(FwdDaemon.Command.REMOVE_FIREWALL, name);
                 default -> {
                     return false;
                 }
@@ -93,7 +96,7 @@ public final class Main {
 
         private void command(FwdDaemon.Command c, String option) throws UsageException {
             if (command != FwdDaemon.Command.SERVE && command != c) {
-                throw new UsageException("--close-all and --close-jump-leases exclude each other (got " + option + ")");
+                throw new UsageException("--close-all, --close-jump-leases and --remove-firewall exclude each other (got " + option + ")");
             }
             command = c;
         }

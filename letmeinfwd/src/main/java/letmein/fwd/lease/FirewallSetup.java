@@ -315,6 +315,29 @@ public final class FirewallSetup {
         return closed;
     }
 
+    /**
+     * {@code letmeinfwd --remove-firewall} (the package's removal): everything letmeinfwd ever created
+     * goes, leases included — its own table whole, or in upstream's mode its rules and sets in the
+     * admin's table. Afterwards the host's own ruleset alone decides again. Returns what was removed.
+     */
+    public String removeAll() throws NftException {
+        JsonNode table;
+        try {
+            table = nft.listTableTerse(names);
+        } catch (NftException e) {
+            return "nothing (table " + names.family().nftName() + " " + names.table() + " does not exist)";
+        }
+        if (names.ownTable()) {
+            nft.apply(NftCommands.document(List.of(json.deleteTable())));
+            return "table " + names.family().nftName() + " " + names.table();
+        }
+        List<ObjectNode> cmds = ownObjects(table);
+        if (!cmds.isEmpty()) {
+            nft.apply(NftCommands.document(cmds));
+        }
+        return cmds.size() + " rules and sets of letmeinfwd in table " + names.family().nftName() + " " + names.table();
+    }
+
     /** Removes the jump leases only (the unit's ExecStopPost=, after letmeinfwd was killed). */
     public int closeJumpLeases() throws NftException {
         JsonNode table = nft.listTableTerse(names);
