@@ -18,7 +18,7 @@ for arg in "$@"; do
     case "$arg" in
         --purge) purge=yes ;;
         --remove-user) remove_user=yes ;;
-        -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "$me: unknown option '$arg' (see --help)" >&2; exit 2 ;;
     esac
 done
