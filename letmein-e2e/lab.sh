@@ -37,7 +37,20 @@ SSH_PORTS=(22 2200)
 TEST_USER=lmetest
 NFT_CONF=${LAB_NFTABLES_CONF:-$REPO/conf/nftables.conf}
 
+# LAB_OWN_TABLE=NAME: letmeinfwd in its own table (letmeind.conf [NFTABLES] own-table = NAME) instead
+# of upstream's mode in conf/nftables.conf's chains; with LAB_NFTABLES_CONF naming the host's ruleset.
+LAB_OWN_TABLE=${LAB_OWN_TABLE:-}
+
 die() { echo "lab.sh: $*" >&2; exit 1; }
+
+# The [NFTABLES] lines that place letmeinfwd's rules (see LAB_OWN_TABLE).
+firewall_mode() {
+    if [ -n "$LAB_OWN_TABLE" ]; then
+        printf 'own-table = %s\n' "$LAB_OWN_TABLE"
+    else
+        printf 'family = inet\ntable = filter\nchain-input = LETMEIN-INPUT\nchain-forward = LETMEIN-FORWARD\nchain-output = LETMEIN-OUTPUT\n'
+    fi
+}
 say() { [ -n "${LAB_QUIET:-}" ] || echo "lab.sh: $*" >&2; }
 
 check_prefix() {
@@ -273,11 +286,7 @@ control-error-policy = basic-auth
 
 [NFTABLES]
 exe = $nft_exe
-family = inet
-table = filter
-chain-input = LETMEIN-INPUT
-chain-forward = LETMEIN-FORWARD
-chain-output = LETMEIN-OUTPUT
+$(firewall_mode)
 timeout = 600
 EOF
     chown "0:$LETMEIND_GID" "$d/letmeind.conf"

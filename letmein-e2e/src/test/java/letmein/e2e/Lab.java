@@ -97,17 +97,7 @@ public final class Lab implements AutoCloseable {
      * @param testName used only to name the directory the logs are copied to at teardown
      */
     public static Lab up(String testName) {
-        Path repo = Prerequisites.repo();
-        Prerequisites.check(repo);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return up(repo, testName);
-            } catch (PrefixTaken e) {
-                if (attempt == 3) {
-                    throw new AssertionError("three random lab prefixes in a row were taken", e);
-                }
-            }
-        }
+        return up(testName, Map.of());
     }
 
     /** lab.sh refused the prefix because a lab (e.g. a concurrent demo) uses it. */
@@ -119,7 +109,25 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static Lab up(Path repo, String testName) throws PrefixTaken {
+    /**
+     * As {@link #up(String)}, with lab.sh's environment: e.g. {@code LAB_OWN_TABLE=letmein} and
+     * {@code LAB_NFTABLES_CONF=FILE} for letmeinfwd's own table beside a host ruleset of the test's.
+     */
+    public static Lab up(String testName, Map<String, String> env) {
+        Path repo = Prerequisites.repo();
+        Prerequisites.check(repo);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return up(repo, testName, env);
+            } catch (PrefixTaken e) {
+                if (attempt == 3) {
+                    throw new AssertionError("three random lab prefixes in a row were taken", e);
+                }
+            }
+        }
+    }
+
+    private static Lab up(Path repo, String testName, Map<String, String> env) throws PrefixTaken {
         byte[] suffix = new byte[2];
         new SecureRandom().nextBytes(suffix);
         String prefix = "lme-" + HexFormat.of().formatHex(suffix);
@@ -129,7 +137,7 @@ public final class Lab implements AutoCloseable {
         Lab lab = new Lab(prefix, repo, Path.of("/run/letmein-lab", prefix), logs);
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         CommandResult up = exec(List.of(labSh.toString(), "up", prefix, "--owner",
-                Long.toString(ProcessHandle.current().pid())), Duration.ofSeconds(240), Map.of());
+                Long.toString(ProcessHandle.current().pid())), Duration.ofSeconds(240), env);
         if (!up.ok()) {
             boolean taken = up.stderr().contains("already exists");
             if (taken) {
