@@ -134,6 +134,13 @@ class ReloadIT {
             assertThat(awaitLine("reload: refused (SIGHUP)", "need a restart")).contains("[GENERAL] port " + port);
             assertThat(knockTcp(port, OTHER_KEY, OTHER_USER, RESTRICTED)).isEqualTo(Operation.COMEIN);
 
+            // a new control-timeout: new UDP challenges (new secret and slot), knocks over UDP go on
+            write(cfg, v2.replace("control-timeout = 2.0", "control-timeout = 3.0"));
+            signal("HUP");
+            awaitLine("reload: applied (SIGHUP)", "settings=[[GENERAL] control-timeout 2000ms -> 3000ms]");
+            assertThat(knockUdp(port, OTHER_KEY, OTHER_USER, RESTRICTED)).isEqualTo(Operation.COMEIN);
+            assertThat(knockUdp(port, KEY, USER, PORT42)).isEqualTo(Operation.COMEIN);
+
             // back to v1: the user is removed live
             write(cfg, v1);
             signal("HUP");
