@@ -14,9 +14,12 @@ import letmein.e2e.Lab.Daemon;
 import letmein.e2e.Lab.Host;
 
 /**
- * Scenario 9: the admin edits letmeind.conf and restarts only one daemon. Both daemons then hold
- * different configurations; every knock must be refused (the config checksum in each IPC request),
- * with a clear log line on both sides, until the other daemon is restarted too.
+ * Scenario 9: the admin edits letmeind.conf and restarts only one daemon. Upstream refuses every knock
+ * until both are restarted. Here (docs/PROTOCOL.md, "Live reload") a letmeind that runs a newer file
+ * than letmeinfwd makes letmeinfwd read the file again and apply it if it holds exactly letmeind's bytes,
+ * so restarting only letmeind works; a letmeind on an older file than a freshly started letmeinfwd is
+ * still refused (the checksum in each IPC request), with a clear log line on both sides, until letmeind
+ * is restarted or reloaded too.
  */
 class ConfigChecksumIT extends LabTestBase {
 
@@ -24,10 +27,9 @@ class ConfigChecksumIT extends LabTestBase {
     void scenario9_onlyLetmeindRestartedAfterAnEdit() throws IOException {
         editConfig();
         lab.restart(Daemon.LETMEIND);
-        assertRefusedWithLogs();
-        lab.restart(Daemon.FWD);
         ok(lab.letmein(Host.CLIENT, "knock", Lab.NAME_DUAL, "22"));
         assertReach(Host.CLIENT, Lab.SSH_PORT, true, true);
+        assertLogLine(Daemon.FWD, "reload: applied (letmeind sent checksum");
     }
 
     @Test

@@ -449,6 +449,37 @@ public final class Lab implements AutoCloseable {
         start(Daemon.LETMEIND);
     }
 
+    /**
+     * Rewrites the server's letmeind.conf in place, as an editor that writes the same file does (owner and
+     * mode stay), and restarts nothing: follow with {@link #signal} SIGHUP to reload the daemons.
+     */
+    public void editConfig(java.util.function.UnaryOperator<String> edit) {
+        Path conf = serverConfig();
+        try {
+            Files.writeString(conf, edit.apply(read(conf)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + conf, e);
+        }
+    }
+
+    /** Sends {@code signal} (e.g. "HUP") to a running daemon, by the PID lab.sh recorded. */
+    public void signal(Daemon d, String signal) {
+        CommandResult r = exec(List.of("kill", "-" + signal, Long.toString(pid(d))), Duration.ofSeconds(10), Map.of());
+        if (!r.ok()) {
+            throw new AssertionError("kill -" + signal + " " + d.label() + " failed\n" + r.describe());
+        }
+    }
+
+    /** True while the daemon lab.sh started (by its recorded PID) is still running, not a zombie. */
+    public boolean alive(Daemon d) {
+        Path stat = Path.of("/proc/" + pid(d) + "/stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String s = read(stat);
+        return !s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+    }
+
     /** CPU time used so far (user + system, ms) and memory (resident now, peak; KiB) of a running daemon. */
     public record ProcSample(long cpuMillis, long rssKiB, long peakRssKiB) {
     }

@@ -119,6 +119,7 @@ public final class Main {
         PidFile pidFile = new PidFile(opts.pidFile());
         CountDownLatch stop = new CountDownLatch(1);
         int[] exitCode = {0};
+        handleReloadSignals(server, log);
         try {
             Optional<Listen.Inherited> inherited = cli.noSystemd() ? Optional.empty()
                     : new ActivatedSockets(Path.of("/proc")).fromEnvironment(System.getenv(), pid);
@@ -131,7 +132,6 @@ public final class Main {
                 exitCode[0] = 1;
                 stop.countDown();
             });
-            Signal.handle(new Signal("HUP"), s -> log.warn("Reloading is not supported. Please restart letmeind instead."));
             server.start(listen);
             pidFile.write(pid);
             log.info("letmeind " + Version.text() + ": serving control port " + cfg.general().port()
@@ -158,6 +158,19 @@ public final class Main {
             server.close();
             pidFile.remove();
         }
+    }
+
+    /**
+     * SIGHUP reloads letmeind.conf (while letmeind starts, the reload is refused and logged); SIGUSR1, whose
+     * default action would end the JVM, is logged and ignored. Installed before the sockets open, so
+     * neither can kill the daemon. SIGPIPE the JVM ignores by itself.
+     */
+    private static void handleReloadSignals(ControlServer server, DaemonLog log) {
+        sun.misc.SignalHandler old = Signal.handle(new Signal("HUP"), s -> server.reload("SIGHUP"));
+        if (old == sun.misc.SignalHandler.SIG_IGN) {
+            log.warn("SIGHUP is ignored by whoever started letmeind (nohup?): reloading by signal will not work");
+        }
+        Signal.handle(new Signal("USR1"), s -> log.info("SIGUSR1 ignored (letmeind reloads on SIGHUP)"));
     }
 
     private void warnIfRoot() {

@@ -144,7 +144,7 @@ class MainIT {
 
             knock(port);
             signal("HUP", p.pid());
-            awaitLine(lines, "Reloading is not supported. Please restart letmeind instead.");
+            awaitLine(lines, "reload: unchanged (SIGHUP)");
             assertThat(p.isAlive()).isTrue();
             knock(port);
             assertThat(fwd.requests()).hasSize(2);

@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.FirewallSetup;
 import letmein.fwd.lease.KernelLease;
 import letmein.fwd.lease.LeaseBook;
@@ -26,6 +26,7 @@ import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftProcess;
 import letmein.fwd.nft.NftSession;
+import letmein.fwd.reload.FwdConfigs;
 import letmein.fwd.server.Accounts;
 import letmein.fwd.server.FwdServer;
 import letmein.fwd.server.InheritedListener;
@@ -43,6 +44,7 @@ import letmein.proto.daemon.RunPaths;
 import letmein.proto.daemon.SocketActivation;
 import letmein.proto.daemon.StartupException;
 import letmein.proto.daemon.SystemdNotify;
+import letmein.proto.reload.StableRead;
 
 /**
  * letmeinfwd from a parsed command line to its exit code: loads the config, sets up the firewall,
@@ -105,6 +107,8 @@ final class FwdDaemon implements AutoCloseable {
     private NftBatcher batcher;
     private LeaseBook book;
     private FwdServer server;
+    /** The running configuration, once start() has set up the firewall; SIGHUP before that is only logged. */
+    private volatile FwdConfigs configs;
     private RunDir boundSocketIn;
     private PidFile pidFile;
     /** A rebuild is queued or running (timer thread sets it, the batcher's thread clears it). */
@@ -186,6 +190,7 @@ final class FwdDaemon implements AutoCloseable {
 
     /** Starts, waits for SIGTERM or SIGINT, and closes; start-up and cleanup errors go to {@code err}. */
     private int serve(PrintStream err) {
+        handleReloadSignals();
         StartupException failed = null;
         NftException cleanupFailed = null;
         boolean stopped = false;
@@ -260,15 +265,18 @@ final class FwdDaemon implements AutoCloseable {
             session = new NftSession(nft, exe, NFT_TIMEOUT, NFT_SESSION_IDLE, NFT_SESSION_TRANSACTIONS, log);
             batcher = new NftBatcher(session, names, log, MAX_BATCH);
             RefreshMode refresh = new RefreshProbe(nft, names, log).detect();
-            int perUser = conf.nftables().perUserLimit(setup.controlRules(), conf.keys().size());
-            book = new LeaseBook(names, conf.nftables().timeout(), conf.nftables().maxNrRules(), perUser,
+            FwdConfigs live = new FwdConfigs(conf, names, setup.controlRules(), log, System::nanoTime,
+                    FwdConfigs.GRACE, StableRead.DEFAULT);
+            LeaseBook.Limits limits = live.current().limits();
+            book = new LeaseBook(names, limits.defaultTimeout(), limits.maxNrRules(), limits.perUserLimit(),
                     setup.controlRules(), batcher, TimeSource.SYSTEM, log, refresh);
             book.adopt(adopted);
-            log.info("leases: max-nr-rules=" + conf.nftables().maxNrRules() + " per user=" + perUser + " ("
+            log.info("leases: max-nr-rules=" + limits.maxNrRules() + " per user=" + limits.perUserLimit() + " ("
                     + (conf.nftables().maxNrRulesPerUser() > 0 ? "max-nr-rules-per-user"
                             : "an equal share for each of " + conf.keys().size() + " users with a key") + ")");
-            server = new FwdServer(timer, policy, new RequestCheck(conf, names), book, connections,
-                    RECEIVE_TIMEOUT, log);
+            live.onApplied(this::protectResources);
+            server = new FwdServer(timer, policy, live, book, connections, RECEIVE_TIMEOUT, log);
+            configs = live;
             boolean activated = !options.common().noSystemd() && InheritedListener.activated(env, pid);
             if (activated) {
                 ServerSocketChannel inherited = InheritedListener.fromStdin(new SocketActivation(Path.of("/proc")));
@@ -289,8 +297,6 @@ final class FwdDaemon implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
-                    s -> log.warn("reloading is not supported; restart letmeinfwd (and letmeind) instead"));
             if (activated) {
                 notifyReady();
             }
@@ -301,9 +307,54 @@ final class FwdDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGHUP reloads letmeind.conf (before the firewall is set up it is only logged); SIGUSR1, whose default
+     * action would end the JVM, is logged and ignored. Installed first thing, so neither can kill the
+     * daemon while it starts. SIGPIPE the JVM ignores by itself.
+     */
+    private void handleReloadSignals() {
+        sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+            FwdConfigs c = configs;
+            if (c == null) {
+                log.warn("reload: SIGHUP during start-up ignored; send it again once letmeinfwd serves");
+            } else {
+                c.reload("SIGHUP");
+            }
+        });
+        if (old == sun.misc.SignalHandler.SIG_IGN) {
+            log.warn("SIGHUP is ignored by whoever started letmeinfwd (nohup?): reloading by signal will not work");
+        }
+        sun.misc.Signal.handle(new sun.misc.Signal("USR1"),
+                s -> log.info("SIGUSR1 ignored (letmeinfwd reloads on SIGHUP)"));
+    }
+
     private void writePidFile(long pid) throws StartupException {
         pidFile = new PidFile(options.common().runPaths().fwdPidFile());
         pidFile.write(pid);
+    }
+
+    /**
+     * After a reload: the own table's protected-port set follows the new [RESOURCES] (one transaction
+     * through the batcher; nothing in upstream's mode, where the admin's ruleset closes the ports).
+     */
+    private void protectResources(ServerConfig next) {
+        Set<FirewallSetup.Protected> ports = FirewallSetup.protectedPorts(next.resources().values());
+        if (ports.equals(firewall.protectedPorts())) {
+            return;
+        }
+        List<com.fasterxml.jackson.databind.node.ObjectNode> cmds = firewall.replaceProtected(ports);
+        if (cmds.isEmpty()) {
+            return;
+        }
+        batcher.submit(new NftBatcher.Change("protected ports", List.of(), cmds)).whenComplete((ok, err) -> {
+            if (err == null) {
+                log.info("firewall: protected ports now " + FirewallSetup.describe(ports));
+            } else {
+                // the repair check sees the set unchanged only by its name, so say what to do
+                log.warn("firewall: cannot update the protected ports (" + LeaseBook.cause(err).getMessage()
+                        + "); the next repair or restart of letmeinfwd applies them result=error");
+            }
+        });
     }
 
     /** Every second on the timer thread: ends a stuck or idle nft session, removes expired leases. */

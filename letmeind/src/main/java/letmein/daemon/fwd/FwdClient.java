@@ -104,7 +104,7 @@ public final class FwdClient implements AutoCloseable {
             }
             if (reply instanceof FwdMessage.Nack) {
                 return new FwdResult.Failed("The firewall rejected the request"
-                        + " (letmeinfwd logged why; after editing letmeind.conf restart both daemons)");
+                        + " (letmeinfwd logged why; after editing letmeind.conf reload both daemons)");
             }
             return new FwdResult.Failed("letmeinfwd sent an invalid reply (a request, not ACK/NACK)");
         } catch (AsynchronousCloseException e) {

@@ -30,6 +30,9 @@ import letmein.proto.config.ControlPort;
 import letmein.proto.config.ServerConfig;
 import letmein.proto.daemon.DaemonLog;
 import letmein.proto.daemon.StartupException;
+import letmein.proto.reload.ReloadOutcome;
+import letmein.proto.reload.Reloader;
+import letmein.proto.reload.StableRead;
 import letmein.proto.session.MintedChallenges;
 import letmein.proto.session.ReplyPolicy;
 
@@ -61,6 +64,8 @@ public final class ControlServer implements AutoCloseable {
     private Channel udpChannel;
     private java.util.concurrent.ScheduledFuture<?> tcpWindow;
     private UnauthenticatedLog tcpPreAuth;
+    /** The running configuration; null until {@link #start}. */
+    private volatile Reloader<LiveConfig> live;
 
     public ControlServer(ServerConfig config, DaemonOptions options, DaemonLog log, Randomness randomness) {
         this.config = Objects.requireNonNull(config);
@@ -94,8 +99,12 @@ public final class ControlServer implements AutoCloseable {
             fwd = new FwdClient(options.fwdSocket(), options.fwdTimeout(), group.next(),
                     Math.min(8, options.maxSessions()));
             admission = new Admission(options.maxSessions(), options.effectivePerSource());
-            SessionContext sc = new SessionContext(config, new ReplyPolicy(config.general().errorPolicy()),
-                    new Messages(randomness), fwd, admission, log);
+            // the challenge secret lives only in this process; a restart makes outstanding challenges invalid,
+            // and their clients simply knock again
+            LiveConfig first = new LiveConfig(config, new ReplyPolicy(config.general().errorPolicy()),
+                    minted(config));
+            Reloader<LiveConfig> reloader = new Reloader<>(first, this::next, StableRead.DEFAULT);
+            SessionContext sc = new SessionContext(reloader, new Messages(randomness), fwd, admission, log);
             tcpPreAuth = new UnauthenticatedLog(log, "TCP", true, UNAUTHENTICATED_LINES_PER_WINDOW,
                     UNAUTHENTICATED_WINDOW_SECONDS, config.general().debug());
             TcpAcceptor acceptor = new TcpAcceptor(sc, tcpPreAuth);
@@ -111,11 +120,7 @@ public final class ControlServer implements AutoCloseable {
                     });
                 }
             });
-            // the challenge secret lives only in this process; a restart makes outstanding challenges invalid,
-            // and their clients simply knock again
-            MintedChallenges minted = new MintedChallenges(randomness.bytes(32), config.general().controlTimeout(),
-                    System::nanoTime);
-            udp = new UdpDispatcher(sc, minted, new UnauthenticatedLog(log, "UDP", false, UNAUTHENTICATED_LINES_PER_WINDOW,
+            udp = new UdpDispatcher(sc, new UnauthenticatedLog(log, "UDP", false, UNAUTHENTICATED_LINES_PER_WINDOW,
                     UNAUTHENTICATED_WINDOW_SECONDS, config.general().debug()));
             ControlPort port = config.general().port();
             if (listen instanceof Listen.Bind) {
@@ -127,6 +132,7 @@ public final class ControlServer implements AutoCloseable {
                 throw new StartupException("no control socket: the config enables "
                         + port + " but no matching socket was available");
             }
+            live = reloader;
         } catch (StartupException e) {
             close();
             throw e;
@@ -134,6 +140,42 @@ public final class ControlServer implements AutoCloseable {
             close();
             throw new StartupException("cannot start the control sockets: " + e.getMessage(), e);
         }
+    }
+
+    private MintedChallenges minted(ServerConfig c) {
+        return new MintedChallenges(randomness.bytes(32), c.general().controlTimeout(), System::nanoTime);
+    }
+
+    /**
+     * The snapshot for a reloaded file. The challenges stay unless the control-timeout (their slot length)
+     * changed; then a new secret makes every outstanding challenge invalid, and the clients knock again.
+     */
+    private LiveConfig next(LiveConfig running, ServerConfig next) {
+        MintedChallenges m = running.config().general().controlTimeout().equals(next.general().controlTimeout())
+                ? running.minted() : minted(next);
+        return new LiveConfig(next, new ReplyPolicy(next.general().errorPolicy()), m);
+    }
+
+    /**
+     * Re-reads letmeind.conf and, if it is valid and changes no restart-only setting, applies it to every
+     * session that begins from now on; logs one line either way. Safe from any thread.
+     */
+    public ReloadOutcome reload(String trigger) {
+        Reloader<LiveConfig> r = live;
+        ReloadOutcome o = r == null ? new ReloadOutcome.Refused("letmeind is still starting", trigger)
+                : r.reload(trigger);
+        if (o instanceof ReloadOutcome.Refused) {
+            log.warn(o.logLine());
+        } else {
+            log.info(o.logLine());
+        }
+        return o;
+    }
+
+    /** The running configuration (tests). */
+    public ServerConfig config() {
+        Reloader<LiveConfig> r = live;
+        return r == null ? config : r.current().config();
     }
 
     private void bind(Listen.Bind b, ControlPort port, TcpAcceptor acceptor) throws StartupException {

@@ -47,6 +47,9 @@ final class SessionDriver {
     private final Session session;
     private final Admission.Ticket ticket;
     private final EventLoop loop;
+    /** The step timeouts of the configuration the session began with. */
+    private final java.time.Duration controlTimeout;
+    private final java.time.Duration firstMessageTimeout;
     private Link link;
     private ScheduledFuture<?> timer;
     private Message lastSent;
@@ -62,6 +65,8 @@ final class SessionDriver {
         this.ticket = ticket;
         this.loop = loop;
         this.preAuth = preAuth;
+        this.controlTimeout = sc.controlTimeout();
+        this.firstMessageTimeout = sc.firstMessageTimeout();
     }
 
     /** Attaches the transport and starts the first step's timer. */
@@ -171,7 +176,7 @@ final class SessionDriver {
             if (awaitsMessage()) {
                 apply(session.onTimeout());
             }
-        }, (gotMessage ? sc.controlTimeout() : sc.firstMessageTimeout()).toNanos(), TimeUnit.NANOSECONDS);
+        }, (gotMessage ? controlTimeout : firstMessageTimeout).toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimer() {

@@ -65,9 +65,14 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(4 * 1024, 16 * 1024);
 
     private final SessionContext sc;
-    private final MintedChallenges minted;
+    /**
+     * The running configuration's challenges, taken at each datagram. A reload that changes the
+     * control-timeout brings a new secret and slot length: the RESPONSEs remembered under the old one can
+     * never verify again, so {@code used} starts afresh with it.
+     */
+    private MintedChallenges minted;
     private final UnauthenticatedLog unauthenticated;
-    private final UsedResponses used = new UsedResponses(USED_LIMIT);
+    private UsedResponses used = new UsedResponses(USED_LIMIT);
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
     /** Replies sent to verified RESPONSEs, by the RESPONSE's MAC, for two control-timeouts. */
     private final Map<ByteBuffer, Answered> answered =
@@ -98,9 +103,9 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     private record Challenged(Session session, long since, byte[] opening) {
     }
 
-    UdpDispatcher(SessionContext sc, MintedChallenges minted, UnauthenticatedLog unauthenticated) {
+    UdpDispatcher(SessionContext sc, UnauthenticatedLog unauthenticated) {
         this.sc = sc;
-        this.minted = minted;
+        this.minted = sc.current().minted();
         this.unauthenticated = unauthenticated;
     }
 
@@ -147,6 +152,11 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         if (packet.content().readableBytes() != Message.SIZE) {
             return; // wrong size: dropped
+        }
+        MintedChallenges running = sc.current().minted();
+        if (running != minted) {
+            minted = running;
+            used = new UsedResponses(USED_LIMIT);
         }
         InetSocketAddress sender = packet.sender();
         byte[] frame = new byte[Message.SIZE];
@@ -218,12 +228,13 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
 
     /** A RESPONSE from a peer not remembered: does it answer a challenge minted for it? */
     private Optional<Session> resume(InetSocketAddress sender, Message response) {
-        Optional<Key> key = sc.config().key(response.user());
+        LiveConfig live = sc.current();
+        Optional<Key> key = live.config().key(response.user());
         if (key.isEmpty()) {
             return Optional.empty();
         }
         return minted.verify(key.get(), response, sender.getAddress(), sender.getPort())
-                .map(match -> sc.resumedSession(sender, "UDP", match, response, key.get()));
+                .map(match -> sc.resumedSession(live, sender, "UDP", match, response, key.get()));
     }
 
     /** The RESPONSE verified: take a session slot, remember the RESPONSE, ask letmeinfwd. */

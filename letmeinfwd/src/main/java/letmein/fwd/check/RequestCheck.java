@@ -61,8 +61,16 @@ public final class RequestCheck {
             return new Refuse("not a request: " + message.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT));
         }
         if (!config.checksum().matches(r.checksum())) {
-            return new Refuse("letmeind.conf checksum mismatch between letmeind and letmeinfwd (restart both)");
+            return new Refuse("letmeind.conf checksum mismatch between letmeind and letmeinfwd (reload or restart both)");
         }
+        return checkRequest(r);
+    }
+
+    /**
+     * Every check of {@link #check} after the checksum, for a request whose checksum the caller has
+     * already accepted (letmeinfwd's reload rule, docs/PROTOCOL.md "Live reload").
+     */
+    public Verdict checkRequest(FwdMessage.Request r) {
         Optional<String> unusable = Addresses.notOpenable(r.address());
         if (unusable.isPresent()) {
             return new Refuse("address " + Addresses.text(r.address()) + " is " + unusable.get());

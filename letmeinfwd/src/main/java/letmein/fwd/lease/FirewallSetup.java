@@ -545,7 +545,8 @@ public final class FirewallSetup {
         return InetAddress.getByName(text);
     }
 
-    private static String describe(Set<Protected> ports) {
+    /** {@code tcp/22,udp/53}: protected ports for logs. */
+    public static String describe(Set<Protected> ports) {
         List<String> out = new ArrayList<>();
         for (Protected p : ports) {
             out.add(p.proto().nftName() + "/" + p.port());

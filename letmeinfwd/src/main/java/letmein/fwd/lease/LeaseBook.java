@@ -80,6 +80,21 @@ public final class LeaseBook {
     }
 
     /**
+     * The limits a request is checked against, from one configuration: a reload of letmeind.conf makes new
+     * ones, which apply from the next request on; leases already held stay as they are (a lower limit
+     * only refuses new leases until enough have expired).
+     *
+     * @param defaultTimeout {@code [NFTABLES] timeout}: lease lifetime of a resource without {@code timeout:}
+     * @param maxNrRules     {@code max-nr-rules}
+     * @param perUserLimit   leases one user may hold ({@code NftablesConfig.perUserLimit})
+     */
+    public record Limits(Duration defaultTimeout, int maxNrRules, int perUserLimit) {
+        public Limits {
+            java.util.Objects.requireNonNull(defaultTimeout);
+        }
+    }
+
+    /**
      * One lease: when it expires, which change made it (to undo only one's own change), whose it is
      * (per-user quota; null for an adopted element without letmeinfwd's comment), for which resource
      * (null likewise) and its full timeout in seconds (what a rebuild gives the kernel back).
@@ -89,9 +104,8 @@ public final class LeaseBook {
 
     private final FirewallNames names;
     private final NftCommands json;
-    private final Duration defaultTimeout;
-    private final int maxNrRules;
-    private final int perUserLimit;
+    /** The limits of the configuration letmeinfwd started with; a reload passes its own to {@link #install}. */
+    private final Limits startLimits;
     /** Leases (elements and jump rules) per user, kept in step with {@code elements} and {@code jumps}. */
     private final Map<UserId, Integer> perUser = new HashMap<>();
     private final int controlRules;
@@ -109,11 +123,9 @@ public final class LeaseBook {
      */
     public LeaseBook(FirewallNames names, Duration defaultTimeout, int maxNrRules, int perUserLimit, int controlRules,
             NftBatcher batcher, TimeSource time, DaemonLog log, RefreshMode refresh) {
-        this.perUserLimit = perUserLimit;
+        this.startLimits = new Limits(defaultTimeout, maxNrRules, perUserLimit);
         this.names = names;
         this.json = new NftCommands(names);
-        this.defaultTimeout = defaultTimeout;
-        this.maxNrRules = maxNrRules;
         this.controlRules = controlRules;
         this.batcher = batcher;
         this.time = time;
@@ -127,13 +139,21 @@ public final class LeaseBook {
         return controlRules + elements.size() + jumps.size();
     }
 
-    /** Opens (or refreshes) {@code resource} for {@code client}; completes when it is in the kernel. */
+    /** Opens (or refreshes) {@code resource} for {@code client} under the start-up limits. */
     public CompletableFuture<Void> install(UserId user, Resource resource, InetAddress client) {
+        return install(user, resource, client, startLimits);
+    }
+
+    /**
+     * Opens (or refreshes) {@code resource} for {@code client} under {@code limits} (those of the
+     * configuration that accepted the request); completes when it is in the kernel.
+     */
+    public CompletableFuture<Void> install(UserId user, Resource resource, InetAddress client, Limits limits) {
         InetAddress c = Addresses.canonical(client);
         if (resource instanceof PortResource p) {
-            return installPort(user, p, c);
+            return installPort(user, p, c, limits);
         }
-        return installJump(user, (JumpResource) resource, c);
+        return installJump(user, (JumpResource) resource, c, limits);
     }
 
     /** Closes {@code resource} for {@code client}; closing what is not open succeeds. */
@@ -145,8 +165,8 @@ public final class LeaseBook {
         return revokeJump(user, (JumpResource) resource, c);
     }
 
-    private Duration timeoutOf(Resource r) {
-        return r.timeout().orElse(defaultTimeout);
+    private static Duration timeoutOf(Resource r, Limits limits) {
+        return r.timeout().orElse(limits.defaultTimeout());
     }
 
     private static List<ElementKey> elementKeys(PortResource p, InetAddress c) {
@@ -164,18 +184,18 @@ public final class LeaseBook {
         return UtcText.format(time.epochSeconds() + timeout.toSeconds());
     }
 
-    private synchronized CompletableFuture<Void> installPort(UserId user, PortResource p, InetAddress c) {
+    private synchronized CompletableFuture<Void> installPort(UserId user, PortResource p, InetAddress c, Limits limits) {
         long now = time.monotonicNanos();
         List<ElementKey> keys = elementKeys(p, c);
         long fresh = 0;
         for (ElementKey k : keys) {
             fresh += isLive(k, now) ? 0 : 1;
         }
-        Optional<CompletableFuture<Void>> full = capacity(fresh, now, user);
+        Optional<CompletableFuture<Void>> full = capacity(fresh, now, user, limits);
         if (full.isPresent()) {
             return full.get();
         }
-        Duration timeout = timeoutOf(p);
+        Duration timeout = timeoutOf(p, limits);
         long seconds = Math.max(1, timeout.toSeconds());
         long gen = ++generation;
         Map<ElementKey, Held> previous = new HashMap<>();
@@ -260,7 +280,7 @@ public final class LeaseBook {
         return new JumpKey(c, from, t.chain(), t.matchSaddr());
     }
 
-    private synchronized CompletableFuture<Void> installJump(UserId user, JumpResource j, InetAddress c) {
+    private synchronized CompletableFuture<Void> installJump(UserId user, JumpResource j, InetAddress c, Limits limits) {
         long now = time.monotonicNanos();
         List<JumpKey> keys;
         try {
@@ -269,11 +289,11 @@ public final class LeaseBook {
             return CompletableFuture.failedFuture(e);
         }
         List<JumpKey> fresh = keys.stream().filter(k -> !jumps.containsKey(k)).toList();
-        Optional<CompletableFuture<Void>> full = capacity(fresh.size(), now, user);
+        Optional<CompletableFuture<Void>> full = capacity(fresh.size(), now, user, limits);
         if (full.isPresent()) {
             return full.get();
         }
-        Duration timeout = timeoutOf(j);
+        Duration timeout = timeoutOf(j, limits);
         long gen = ++generation;
         Map<JumpKey, Held> previous = new HashMap<>();
         for (JumpKey k : keys) {
@@ -467,7 +487,9 @@ public final class LeaseBook {
      * Refuses {@code fresh} new rules/elements beyond max-nr-rules, or beyond {@code user}'s share
      * (pruning expired elements first).
      */
-    private Optional<CompletableFuture<Void>> capacity(long fresh, long now, UserId user) {
+    private Optional<CompletableFuture<Void>> capacity(long fresh, long now, UserId user, Limits limits) {
+        int maxNrRules = limits.maxNrRules();
+        int perUserLimit = limits.perUserLimit();
         int current = controlRules + elements.size() + jumps.size();
         if (fresh > 0 && current + fresh > maxNrRules) {
             pruneElements(now); // leases that expired since the last 1 s sweep do not count

@@ -27,6 +27,7 @@ import jdk.net.UnixDomainPrincipal;
 
 import letmein.fwd.check.RequestCheck;
 import letmein.fwd.lease.LeaseBook;
+import letmein.fwd.reload.FwdConfigs;
 import letmein.proto.daemon.DaemonLog;
 import letmein.proto.fwd.FwdCodec;
 import letmein.proto.fwd.FwdMessage;
@@ -50,7 +51,7 @@ public final class FwdServer implements AutoCloseable {
     private static final long WORKER_KEEP_ALIVE_S = 30;
     private final ScheduledExecutorService timer;
     private final PeerPolicy policy;
-    private final RequestCheck check;
+    private final FwdConfigs configs;
     private final LeaseBook book;
     private final int maxConnections;
     private final Duration receiveTimeout;
@@ -61,16 +62,17 @@ public final class FwdServer implements AutoCloseable {
     private Thread acceptor;
 
     /**
-     * @param timer runs the receive timeouts (shared with the lease expiry timer; never blocks)
+     * @param timer   runs the receive timeouts (shared with the lease expiry timer; never blocks)
+     * @param configs the running configuration; each request is decided under one snapshot of it
      */
-    public FwdServer(ScheduledExecutorService timer, PeerPolicy policy, RequestCheck check, LeaseBook book,
+    public FwdServer(ScheduledExecutorService timer, PeerPolicy policy, FwdConfigs configs, LeaseBook book,
             int maxConnections, Duration receiveTimeout, DaemonLog log) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("at least one connection must be allowed");
         }
         this.timer = timer;
         this.policy = policy;
-        this.check = check;
+        this.configs = configs;
         this.book = book;
         this.maxConnections = maxConnections;
         this.receiveTimeout = receiveTimeout;
@@ -262,7 +264,8 @@ public final class FwdServer implements AutoCloseable {
         } catch (FwdProtocolException e) {
             return refused(peer, "malformed frame: " + e.getMessage());
         }
-        RequestCheck.Verdict verdict = check.check(message);
+        FwdConfigs.Checked checked = configs.check(message);
+        RequestCheck.Verdict verdict = checked.verdict();
         if (verdict instanceof RequestCheck.Refuse r) {
             return refused(peer, r.reason());
         }
@@ -272,7 +275,7 @@ public final class FwdServer implements AutoCloseable {
         String what = (install ? "install" : "revoke") + " user=" + req.user() + " resource=" + req.resource()
                 + " addr=" + Addresses.text(req.address());
         try {
-            CompletableFuture<Void> done = install ? book.install(req.user(), a.resource(), req.address())
+            CompletableFuture<Void> done = install ? book.install(req.user(), a.resource(), req.address(), checked.by().limits())
                     : book.revoke(req.user(), a.resource(), req.address());
             done.get();
             return new FwdMessage.Ack();
