@@ -24,13 +24,12 @@ import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftProcess;
 import letmein.fwd.nft.NftSession;
+import letmein.fwd.preflight.FwdConfig;
 import letmein.fwd.server.Accounts;
 import letmein.fwd.server.FwdServer;
 import letmein.fwd.server.InheritedListener;
 import letmein.fwd.server.PeerPolicy;
 import letmein.fwd.server.RunDir;
-import letmein.proto.config.ConfigException;
-import letmein.proto.config.Configs;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
 import letmein.proto.daemon.DaemonCommandLine;
@@ -100,21 +99,12 @@ final class FwdDaemon implements AutoCloseable {
      */
     static int run(Options options, PrintStream out, PrintStream err, Map<String, String> env) {
         Path file = options.common().configFile();
-        ServerConfig conf;
-        FirewallNames names;
-        try {
-            conf = Configs.loadServer(file);
-            names = FirewallNames.from(conf.nftables());
-        } catch (ConfigException e) {
-            err.println(Main.PROGRAM + ": " + e.getMessage());
-            return 1;
-        } catch (NftException e) {
-            err.println(Main.PROGRAM + ": " + file + ": " + e.getMessage());
+        Optional<FwdConfig> loaded = FwdConfig.load(file, options.common().checkConfig(), NFT_TIMEOUT, env, out, err);
+        if (loaded.isEmpty()) {
             return 1;
         }
-        for (String w : Configs.permissionWarnings(file, true)) {
-            err.println(Main.PROGRAM + ": " + w);
-        }
+        ServerConfig conf = loaded.get().config();
+        FirewallNames names = loaded.get().names();
         if (options.common().checkConfig()) {
             out.println(Main.PROGRAM + ": " + file + ": configuration OK (" + conf.resources().size()
                     + " resources, nftables " + names.family().nftName() + " " + names.table() + ")");
