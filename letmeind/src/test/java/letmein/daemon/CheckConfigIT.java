@@ -4,12 +4,14 @@ import static letmein.proto.session.SessionFixtures.KEY;
 import static letmein.proto.session.SessionFixtures.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -60,13 +62,24 @@ class CheckConfigIT {
     private static Run run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
+    private static Run exec(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "<cannot read output: " + e + ">";
+            }
+        });
         try {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("letmeind finished").isTrue();
+            return new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS));
         } finally {
             p.destroyForcibly();
         }
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -127,13 +140,7 @@ class CheckConfigIT {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                 LAUNCHER.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("letmeind finished").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return exec(cmd);
     }
 
     @Test
