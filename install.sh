@@ -102,7 +102,7 @@ for c in letmeind.conf letmein.conf; do
     elif [ -f "$src/conf/$c" ]; then
         mode=0644
         [ "$c" = letmeind.conf ] && mode=0640
-        # The example carries a sample key that everybody knows: install it disabled (as the package).
+        # The example carries no key; a key line that got into conf/ is installed disabled (as the package).
         tmp=$(mktemp)
         sed -E "s/^[[:space:]]*([0-9A-Fa-f]{1,8})[[:space:]]*=[[:space:]]*[0-9A-Fa-f]{64}[[:space:]]*\$/# \\1 = (no key installed: run 'letmein gen-key -u \\1' and put its output line here)/" \
             "$src/conf/$c" >"$tmp"
@@ -170,8 +170,9 @@ fi
 cat <<EOF
 $me: installed letmein under ${destdir:-/}. Nothing was enabled or started. Next steps:
   1. read /usr/share/doc/letmein/SECURITY.md
-  2. add keys and resources to /etc/letmein/letmeind.conf (letmein gen-key -u USERID), check with
-     'letmeind --check-config'
+  2. add a key ('letmein gen-key -u 00000001' prints the line) and resources to
+     /etc/letmein/letmeind.conf; both daemons refuse to start until it has a key. Check with
+     'letmeind --check-config' and, as root, 'letmeinfwd --check-config'
   3. load a ruleset with the LETMEIN-* chains (example: /usr/share/doc/letmein/examples/nftables.conf)
   4. systemctl enable --now letmeinfwd.socket letmeind.socket letmeinfwd.service letmeind.service
 EOF

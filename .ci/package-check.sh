@@ -167,7 +167,23 @@ if [ "${1:-}" = "--in-namespace" ]; then
         echo "note: the client jar has no CDS training class; no archive expected"
     fi
 
-    section "the installed configuration loads, read as the daemons read it"
+    section "the installed configuration: refused without a key, loads with one, read as the daemons read it"
+    # The package installs no key, so both daemons must refuse the file as it is, naming [KEYS].
+    if out=$(in_root setpriv --reuid=letmeind --regid=letmeind --init-groups --inh-caps=-all --bounding-set=-all \
+            /usr/sbin/letmeind --check-config 2>&1); then
+        fail "letmeind --check-config accepted the installed config without a key: $(echo "$out" | tail -2)"
+    elif echo "$out" | grep -F "/etc/letmein/letmeind.conf:" | grep -F "[KEYS] has no key, so nobody can knock" >/dev/null; then
+        pass "letmeind --check-config refuses the keyless installed config: $(echo "$out" | grep -F '[KEYS]' | head -1 | cut -c1-100)..."
+    else
+        fail "letmeind --check-config failed without naming [KEYS]: $(echo "$out" | tail -3)"
+    fi
+    # The administrator's step: a key from gen-key, on the line the comment names.
+    if key=$(in_root /usr/bin/letmein gen-key -u 00000001) && echo "$key" | grep -Ex '00000001 = [0-9A-Fa-f]{64}' >/dev/null; then
+        in_root sed -i "/^# 00000001 = (no key installed/a $key" /etc/letmein/letmeind.conf
+        pass "added a key made by 'letmein gen-key -u 00000001'"
+    else
+        fail "letmein gen-key -u 00000001 printed '$key'"
+    fi
     # letmeind reads letmeind.conf as user letmeind (group letmeind, file 0640); no warnings expected.
     if out=$(in_root setpriv --reuid=letmeind --regid=letmeind --init-groups --inh-caps=-all --bounding-set=-all \
             /usr/sbin/letmeind --check-config 2>&1); then
@@ -176,8 +192,18 @@ if [ "${1:-}" = "--in-namespace" ]; then
     else
         fail "letmeind --check-config as user letmeind failed: $(echo "$out" | tail -3)"
     fi
-    if out=$(in_root /usr/sbin/letmeinfwd --check-config 2>&1); then
-        pass "letmeinfwd --check-config: $(echo "$out" | tail -1)"
+    # letmeinfwd as root also checks the live ruleset: in a private network namespace, first without
+    # the table (refused), then with the example ruleset loaded (accepted). The host's ruleset is untouched.
+    if out=$(in_root unshare --net /usr/sbin/letmeinfwd --check-config 2>&1); then
+        fail "letmeinfwd --check-config accepted a ruleset without table inet filter: $(echo "$out" | tail -2)"
+    elif echo "$out" | grep -F "the live ruleset has no usable table 'inet filter'" >/dev/null; then
+        pass "letmeinfwd --check-config refuses a ruleset without the table"
+    else
+        fail "letmeinfwd --check-config failed for another reason: $(echo "$out" | tail -3)"
+    fi
+    if out=$(in_root unshare --net sh -c 'nft -f /usr/share/doc/letmein/examples/nftables.conf \
+            && /usr/sbin/letmeinfwd --check-config' 2>&1); then
+        pass "letmeinfwd --check-config with the example ruleset: $(echo "$out" | tail -1)"
     else
         fail "letmeinfwd --check-config failed: $(echo "$out" | tail -3)"
     fi

@@ -14,8 +14,14 @@ fi
 [ -f "$JAR" ] || { echo "run-jmh.sh: $JAR missing (build failed?)" >&2; exit 1; }
 OUT=letmein-bench/target/jmh-result.json
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)  java: $(java -version 2>&1 | head -1)"
+# The config benchmark parses the shipped conf/letmeind.conf with one generated key in [KEYS] (the
+# shipped file has none; a key line is part of what a daemon parses at every start).
+BENCH_CONF=letmein-bench/target/letmeind-bench.conf
+key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+sed "/^\[KEYS\]\$/a 00000001 = $key" conf/letmeind.conf >"$BENCH_CONF"
+grep -q "^00000001 = [0-9a-f]\{64\}\$" "$BENCH_CONF" || { echo "run-jmh.sh: no key line in $BENCH_CONF" >&2; exit 1; }
 # shellcheck disable=SC2086
-java -jar "$JAR" ${JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s} -p file="$REPO/conf/letmeind.conf" \
+java -jar "$JAR" ${JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s} -p file="$REPO/$BENCH_CONF" \
     -rf json -rff "$OUT" "$@" >letmein-bench/target/jmh-output.txt 2>&1 \
     || { tail -n 40 letmein-bench/target/jmh-output.txt >&2; exit 1; }
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +15,10 @@ import letmein.daemon.systemd.NettyNotifyTransport;
 import letmein.daemon.transport.ControlServer;
 import letmein.daemon.transport.Listen;
 import letmein.proto.auth.SecureRandomness;
+import letmein.proto.config.CheckedServerConfig;
 import letmein.proto.config.ConfigException;
+import letmein.proto.config.ConfigFileTrust;
+import letmein.proto.config.ConfigProblem;
 import letmein.proto.config.Configs;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
@@ -84,14 +89,8 @@ public final class Main {
         }
         DaemonCommandLine.Common opts = ((DaemonCommandLine.Parsed.Run) parsed).options();
         Path file = opts.configFile();
-        for (String w : Configs.permissionWarnings(file, true)) {
-            err.println("letmeind: " + w);
-        }
-        ServerConfig cfg;
-        try {
-            cfg = Configs.loadServer(file);
-        } catch (ConfigException e) {
-            err.println("letmeind: " + e.getMessage());
+        ServerConfig cfg = load(file);
+        if (cfg == null) {
             return 1;
         }
         if (opts.checkConfig()) {
@@ -100,6 +99,29 @@ public final class Main {
             return 0;
         }
         return serve(cfg, opts);
+    }
+
+    /**
+     * Loads the config as both --check-config and the start do: the file's owner and mode
+     * ({@link ConfigFileTrust}), then parsing and {@code ServerConfigCheck}. Prints every problem;
+     * null if any is an error.
+     */
+    private ServerConfig load(Path file) {
+        List<ConfigProblem> problems = new ArrayList<>(ConfigFileTrust.check(file, ConfigFileTrust.Reader.LETMEIND));
+        CheckedServerConfig checked = null;
+        try {
+            checked = Configs.loadServerChecked(file);
+            problems.addAll(checked.problems());
+        } catch (ConfigException e) {
+            problems.add(ConfigProblem.of(e.file(), e.line(), ConfigProblem.Severity.ERROR, e.problem()));
+        }
+        for (ConfigProblem p : problems) {
+            err.println("letmeind: " + p);
+        }
+        if (checked == null || ConfigProblem.anyError(problems)) {
+            return null;
+        }
+        return checked.config();
     }
 
     private int serve(ServerConfig cfg, DaemonCommandLine.Common cli) {

@@ -26,6 +26,7 @@ import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftProcess;
 import letmein.fwd.nft.NftSession;
+import letmein.fwd.preflight.Preflight;
 import letmein.fwd.reload.FwdConfigs;
 import letmein.fwd.server.Accounts;
 import letmein.fwd.server.FwdServer;
@@ -132,6 +133,32 @@ final class FwdDaemon implements AutoCloseable {
      */
     static int run(Options options, PrintStream out, PrintStream err, Map<String, String> env) {
         Path file = options.common().configFile();
+        if (options.command() != Command.SERVE) {
+            return close(options.command(), file, out, err);
+        }
+        Optional<Preflight> loaded = Preflight.load(file, options.common().checkConfig(), NFT_TIMEOUT, env, out, err);
+        if (loaded.isEmpty()) {
+            return 1;
+        }
+        ServerConfig conf = loaded.get().config();
+        FirewallNames names = loaded.get().names();
+        if (options.common().checkConfig()) {
+            out.println(Main.PROGRAM + ": " + file + ": configuration OK (" + conf.resources().size()
+                    + " resources, nftables " + names.family().nftName() + " " + names.table() + ")");
+            return 0;
+        }
+        if (options.common().seccomp().orElse(SeccompMode.OFF) != SeccompMode.OFF) {
+            err.println(Main.PROGRAM + ": warning: --seccomp is not supported by the JVM build; the systemd unit's "
+                    + "SystemCallFilter= provides the syscall filter");
+        }
+        DaemonLog log = DaemonLog.to(out, conf.general().debug());
+        return new FwdDaemon(options, conf, names, log, env).serve(err);
+    }
+
+    /** {@code --close-all}, {@code --close-jump-leases}, {@code --remove-firewall}: one nft transaction, exit 0, or 1 with nft's reason. */
+    private static int close(Command command, Path file, PrintStream out, PrintStream err) {
+        // only what names the firewall is needed: closing leases and removing the table must work on a
+        // config the daemon itself would refuse to start on (no keys left, say, at uninstall time)
         ServerConfig conf;
         FirewallNames names;
         try {
@@ -144,27 +171,6 @@ final class FwdDaemon implements AutoCloseable {
             err.println(Main.PROGRAM + ": " + file + ": " + e.getMessage());
             return 1;
         }
-        for (String w : Configs.permissionWarnings(file, true)) {
-            err.println(Main.PROGRAM + ": " + w);
-        }
-        if (options.common().checkConfig()) {
-            out.println(Main.PROGRAM + ": " + file + ": configuration OK (" + conf.resources().size()
-                    + " resources, nftables " + names.family().nftName() + " " + names.table() + ")");
-            return 0;
-        }
-        if (options.command() != Command.SERVE) {
-            return close(options.command(), conf, names, out, err);
-        }
-        if (options.common().seccomp().orElse(SeccompMode.OFF) != SeccompMode.OFF) {
-            err.println(Main.PROGRAM + ": warning: --seccomp is not supported by the JVM build; the systemd unit's "
-                    + "SystemCallFilter= provides the syscall filter");
-        }
-        DaemonLog log = DaemonLog.to(out, conf.general().debug());
-        return new FwdDaemon(options, conf, names, log, env).serve(err);
-    }
-
-    /** {@code --close-all}, {@code --close-jump-leases}, {@code --remove-firewall}: one nft transaction, exit 0, or 1 with nft's reason. */
-    private static int close(Command command, ServerConfig conf, FirewallNames names, PrintStream out, PrintStream err) {
         NftProcess nft = new NftProcess(conf.nftables().exe(), NFT_TIMEOUT);
         FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(),
                 FirewallSetup.protectedPorts(conf.resources().values()), DaemonLog.to(err, false));

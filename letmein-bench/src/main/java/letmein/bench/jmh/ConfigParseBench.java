@@ -2,6 +2,7 @@ package letmein.bench.jmh;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,16 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ConfigParseBench {
-    /** Path of the file to parse; run-jmh.sh passes the repository's conf/letmeind.conf. */
+    /**
+     * Path of the file to parse; run-jmh.sh passes conf/letmeind.conf with one generated key line
+     * (letmein-bench/target/letmeind-bench.conf). A file without a key gets {@link #BENCH_KEY} added
+     * after {@code [KEYS]}, so that the key parsing every daemon start pays is always measured.
+     */
     @Param({"conf/letmeind.conf"})
     public String file;
+
+    /** A key for this benchmark only (never a daemon's): the shipped config carries none. */
+    static final String BENCH_KEY = "00000001 = 6c8b2f0e4a9d17c3b5e2f8a0d4c6b1e9f3a7d5c2b8e0f4a6c1d3e5b7a9f2c4e6";
 
     private Path path;
     private byte[] bytes;
@@ -40,7 +48,14 @@ public class ConfigParseBench {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + " (run from the repository root or pass -p file=...)", e);
         }
-        Configs.parseServer(path, bytes); // fail at setup, not inside the measurement, if it is invalid
+        ServerConfig parsed = Configs.parseServer(path, bytes); // fail at setup, not inside the measurement
+        if (parsed.keys().isEmpty()) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            bytes = text.replaceFirst("(?m)^\\[KEYS\\][ \\t]*$", "[KEYS]\n" + BENCH_KEY).getBytes(StandardCharsets.UTF_8);
+            if (Configs.parseServer(path, bytes).keys().isEmpty()) {
+                throw new IllegalStateException(path + " has no [KEYS] section to add the benchmark key to");
+            }
+        }
     }
 
     @Benchmark

@@ -18,7 +18,7 @@ public final class ConfigException extends Exception {
         this.problem = problem;
     }
 
-    private static String format(Path file, int line, String problem) {
+    static String format(Path file, int line, String problem) {
         String where = file == null ? "<config>" : file.toString();
         return line > 0 ? where + ":" + line + ": " + problem : where + ": " + problem;
     }

@@ -47,7 +47,12 @@ final class ConfigParser {
     }
 
     static ServerConfig server(Path file, byte[] bytes) throws ConfigException {
-        ConfigParser p = new ConfigParser(file, IniParser.parse(file, bytes));
+        return server(file, IniParser.parse(file, bytes), bytes);
+    }
+
+    /** {@code doc} must be {@code bytes} parsed (the checksum is over the bytes). */
+    static ServerConfig server(Path file, IniDocument doc, byte[] bytes) throws ConfigException {
+        ConfigParser p = new ConfigParser(file, doc);
         p.checkSections(List.of(GENERAL, KEYS, RESOURCES, NFTABLES), List.of(CLIENT));
         GeneralConfig general = p.general();
         Map<UserId, Key> keys = p.keys();

@@ -49,6 +49,25 @@ public final class Configs {
         return parseServer(file, bytes);
     }
 
+    /**
+     * What a daemon loads: the file read once, parsed ({@link ConfigException} if it does not parse) and
+     * checked by {@link ServerConfigCheck}. The file's owner and mode are {@link ConfigFileTrust}'s.
+     */
+    public static CheckedServerConfig loadServerChecked(Path file) throws ConfigException {
+        byte[] bytes = read(file);
+        if (bytes == null) {
+            throw new ConfigException(file, 0, "Configuration file " + file + " does not exist");
+        }
+        return checkServer(file, bytes);
+    }
+
+    /** As {@link #loadServerChecked}, from bytes already read ({@code file} names them in messages). */
+    public static CheckedServerConfig checkServer(Path file, byte[] bytes) throws ConfigException {
+        IniDocument doc = IniParser.parse(file, bytes);
+        ServerConfig config = ConfigParser.server(file, doc, bytes);
+        return new CheckedServerConfig(config, doc, ServerConfigCheck.check(config, doc));
+    }
+
     /** Validates server config text ({@code file} is only used in messages and the record). */
     public static ServerConfig parseServer(Path file, byte[] bytes) throws ConfigException {
         return ConfigParser.server(file, bytes);

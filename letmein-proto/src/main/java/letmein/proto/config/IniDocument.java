@@ -43,9 +43,15 @@ public final class IniDocument {
 
     private final Path file;
     private final Map<String, Section> sections;
+    private final int lineCount;
 
     IniDocument(Path file, List<Section> sections) {
+        this(file, sections, 0);
+    }
+
+    IniDocument(Path file, List<Section> sections, int lineCount) {
         this.file = file;
+        this.lineCount = lineCount;
         Map<String, Section> m = new LinkedHashMap<>();
         for (Section s : sections) {
             m.put(s.name(), s);
@@ -56,6 +62,29 @@ public final class IniDocument {
     /** The file this text came from (only for messages). */
     public Path file() {
         return file;
+    }
+
+    /** Number of lines in the file (0 for an empty one): where a missing section would have to go. */
+    public int lineCount() {
+        return lineCount;
+    }
+
+    /** The line of {@code section}'s header, else the last line of the file (where it would be added). */
+    public int lineOf(String section) {
+        Section s = sections.get(section);
+        return s == null ? Math.max(1, lineCount) : s.line();
+    }
+
+    /**
+     * The line to point at for {@code option} of {@code section}: the option's own line, else the
+     * section's header, else the last line of the file (where the section would be added).
+     */
+    public int lineOf(String section, String option) {
+        Section s = sections.get(section);
+        if (s == null) {
+            return Math.max(1, lineCount);
+        }
+        return s.option(option).map(Option::line).orElse(s.line());
     }
 
     /** All sections in file order. */

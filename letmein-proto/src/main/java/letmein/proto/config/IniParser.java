@@ -108,7 +108,7 @@ public final class IniParser {
             }
             out.add(new IniDocument.Section(s.name, s.line, opts));
         }
-        return new IniDocument(file, out);
+        return new IniDocument(file, out, lines.size());
     }
 
     /** The offending line for a message; never a line of [KEYS], which may hold a secret key. */

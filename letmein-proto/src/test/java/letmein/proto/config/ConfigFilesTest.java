@@ -151,9 +151,45 @@ class ConfigFilesTest {
         PortResource ssh = c.resourceForPort(22, c.defaultUser()).orElseThrow();
         assertThat(s.resource(ssh.id()).orElseThrow()).isInstanceOf(PortResource.class);
         assertThat(((PortResource) s.resource(ssh.id()).orElseThrow()).port()).isEqualTo(22);
-        assertThat(s.key(c.defaultUser())).isEqualTo(c.key(c.defaultUser())).isPresent();
         assertThat(s.general().port()).isEqualTo(c.general().port());
-        assertThat(Files.readString(conf.resolve("letmeind.conf"))).contains("letmein gen-key");
+        assertThat(Files.readString(conf.resolve("letmeind.conf"))).contains("letmein gen-key -u 00000001");
+        assertThat(Files.readString(conf.resolve("letmein.conf"))).contains("letmein gen-key -u 00000001");
         assertThat(s.resource(new ResourceId(0x22))).isPresent();
+        // No usable key is shipped: a key in a public file is everybody's key.
+        assertThat(s.keys()).isEmpty();
+        assertThat(c.keys()).isEmpty();
+    }
+
+    /**
+     * The shipped server file is refused as it is (no key), naming the lines to fix, and is fine once the
+     * line that 'letmein gen-key -u 00000001' prints is put where its comment says.
+     */
+    @Test
+    void shippedServerConfigNeedsAKeyAndThenPasses() throws Exception {
+        Path file = Path.of("..", "conf", "letmeind.conf");
+        String text = Files.readString(file);
+        List<String> lines = List.of(text.split("\n", -1));
+        int keysLine = lines.indexOf("[KEYS]") + 1;
+        int sshLine = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("00000022 =")) {
+                sshLine = i + 1;
+            }
+        }
+        List<ConfigProblem> problems = Configs.checkServer(file, text.getBytes(StandardCharsets.UTF_8)).problems();
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
+                file + ":" + keysLine + ": [KEYS] has no key, so nobody can knock. Fix: make a key with 'letmein "
+                        + "gen-key -u 00000001', put the line it prints (00000001 = <64 hex digits>) into [KEYS] of this "
+                        + "file and the same line into [KEYS] of the client's letmein.conf",
+                file + ":" + sshLine + ": [RESOURCES] resource 00000022 may be opened only by users: 00000001, and "
+                        + "none of them has a key in [KEYS], so nobody can open it. Fix: add their keys to [KEYS] "
+                        + "('letmein gen-key -u 00000001') or correct the users: list");
+        String placeholder = "# 00000001 = (no key installed: run 'letmein gen-key -u 00000001' and put its output line here)\n";
+        assertThat(text).contains(placeholder);
+        String withKey = text.replace(placeholder, placeholder
+                + "00000001 = 5d41402abc4b2a76b9719d911017c592aaaabbbbccccddddeeeeffff00001111\n");
+        CheckedServerConfig checked = Configs.checkServer(file, withKey.getBytes(StandardCharsets.UTF_8));
+        assertThat(checked.problems()).isEmpty();
+        assertThat(checked.hasErrors()).isFalse();
     }
 }

@@ -16,7 +16,6 @@ final class Configs4Test {
                 + "00000011 = port: 53 / udp / timeout: 2\n"
                 + "00000012 = port: 4096 / tcp, udp\n"
                 + "00000013 = port: 2222 / users: 00000002\n"
-                + "00000014 = port: 5800\n"
                 + "00000020 = jump / input: MYCHAIN-IN / input-match: saddr / forward: MYCHAIN-FWD /\n"
                 + "    output: MYCHAIN-OUT / output-match: saddr / timeout: 3\n"
                 + "00000021 = jump / input: MYCHAIN-IN\n\n"
