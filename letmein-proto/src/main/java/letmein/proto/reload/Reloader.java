@@ -5,8 +5,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import letmein.proto.config.CheckedServerConfig;
 import letmein.proto.config.ConfigChecksum;
 import letmein.proto.config.ConfigException;
+import letmein.proto.config.ConfigFileTrust;
+import letmein.proto.config.ConfigProblem;
 import letmein.proto.config.Configs;
 import letmein.proto.config.ServerConfig;
 
@@ -14,8 +17,9 @@ import letmein.proto.config.ServerConfig;
  * The one holder of a daemon's running configuration, and the only way to replace it. The state is one
  * immutable snapshot {@code S} (the parsed {@link ServerConfig} plus what the daemon derives from it);
  * readers take {@link #current()} once per request and use only that, so a request never sees half
- * of a reload. {@link #reload} reads the file ({@link StableRead}), parses it, refuses it if it is
- * invalid or changes a restart-only setting ({@link ConfigDiff#needRestart()}), builds the new snapshot
+ * of a reload. {@link #reload} checks who may write the file ({@link ConfigFileTrust}, as at start),
+ * reads it ({@link StableRead}), parses and checks it ({@link Configs#checkServer}: what the daemon
+ * would refuse to start on it refuses to reload), refuses it if it is invalid or changes a restart-only setting ({@link ConfigDiff#needRestart()}), builds the new snapshot
  * and swaps it in; reloads run one at a time. Thread-safe.
  *
  * @param <S> the daemon's snapshot
@@ -36,12 +40,20 @@ public final class Reloader<S extends Reloader.Snapshot> {
     private final AtomicReference<S> current;
     private final Build<S> build;
     private final StableRead read;
+    private final Optional<ConfigFileTrust.Reader> trust;
 
+    /** Without the file-trust check (tests on files of any owner). */
     public Reloader(S initial, Build<S> build, StableRead read) {
+        this(initial, build, read, Optional.empty());
+    }
+
+    /** With the file-trust check of {@code reader} ({@link ConfigFileTrust}), as the daemon applies it at start. */
+    public Reloader(S initial, Build<S> build, StableRead read, Optional<ConfigFileTrust.Reader> trust) {
         this.file = Objects.requireNonNull(initial.config().file());
         this.current = new AtomicReference<>(initial);
         this.build = Objects.requireNonNull(build);
         this.read = Objects.requireNonNull(read);
+        this.trust = Objects.requireNonNull(trust);
     }
 
     /** The running snapshot. */
@@ -64,9 +76,22 @@ public final class Reloader<S extends Reloader.Snapshot> {
      */
     public synchronized ReloadOutcome reload(String trigger, Optional<ConfigChecksum> required) {
         S running = current.get();
+        if (trust.isPresent()) {
+            for (ConfigProblem p : ConfigFileTrust.check(file, trust.get())) {
+                if (p.isError()) {
+                    return new ReloadOutcome.Refused(p.toString(), trigger);
+                }
+            }
+        }
         ServerConfig next;
         try {
-            next = Configs.parseServer(file, read.read(file));
+            CheckedServerConfig checked = Configs.checkServer(file, read.read(file));
+            for (ConfigProblem p : checked.problems()) {
+                if (p.isError()) {
+                    return new ReloadOutcome.Refused(p.toString(), trigger);
+                }
+            }
+            next = checked.config();
         } catch (ConfigException e) {
             return new ReloadOutcome.Refused(e.getMessage(), trigger);
         }

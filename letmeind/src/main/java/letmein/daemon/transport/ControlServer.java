@@ -103,7 +103,8 @@ public final class ControlServer implements AutoCloseable {
             // and their clients simply knock again
             LiveConfig first = new LiveConfig(config, new ReplyPolicy(config.general().errorPolicy()),
                     minted(config));
-            Reloader<LiveConfig> reloader = new Reloader<>(first, this::next, StableRead.DEFAULT);
+            Reloader<LiveConfig> reloader = new Reloader<>(first, this::next, StableRead.DEFAULT,
+                    java.util.Optional.of(letmein.proto.config.ConfigFileTrust.Reader.LETMEIND));
             SessionContext sc = new SessionContext(reloader, new Messages(randomness), fwd, admission, log);
             tcpPreAuth = new UnauthenticatedLog(log, "TCP", true, UNAUTHENTICATED_LINES_PER_WINDOW,
                     UNAUTHENTICATED_WINDOW_SECONDS, config.general().debug());

@@ -69,7 +69,7 @@ public final class FwdConfigs {
                 ChecksumRule.initial(initial.checksum()));
         this.reloader = new Reloader<>(first, (running, next) -> new FwdConfig(next, new RequestCheck(next, names),
                 limits(next, controlRules), running.checksums().reloaded(next.checksum(), nanoClock.getAsLong(), grace)),
-                read);
+                read, Optional.of(letmein.proto.config.ConfigFileTrust.Reader.LETMEINFWD));
     }
 
     /** The lease limits {@code config} gives. */
