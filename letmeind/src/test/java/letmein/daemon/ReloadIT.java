@@ -10,9 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,15 +64,7 @@ class ReloadIT {
     }
 
     private static int freePort() throws Exception {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::"));
-                 DatagramSocket d = new DatagramSocket(s.getLocalPort(), InetAddress.getByName("::"))) {
-                return s.getLocalPort();
-            } catch (java.net.BindException e) {
-                // UDP side taken: try another
-            }
-        }
-        throw new IllegalStateException("no free TCP+UDP port");
+        return FreePort.tcpAndUdp();
     }
 
     private static String text(int port, String extraKeys, String extraResources) {
