@@ -34,6 +34,9 @@ section() { echo; echo "== $*"; }
 if [ "${1:-}" = "--in-namespace" ]; then
     deb=$2
     scratch=$3
+    # a private network namespace (see the unshare below): only loopback, which the client's training
+    # run for its start-up archive uses
+    ip link set lo up
     mount -t tmpfs -o size=512m,mode=0755 letmein-pkgcheck "$scratch"
     mkdir -p "$scratch/upper" "$scratch/work" "$scratch/root"
     root=$scratch/root
@@ -192,20 +195,30 @@ if [ "${1:-}" = "--in-namespace" ]; then
     else
         fail "letmeind --check-config as user letmeind failed: $(echo "$out" | tail -3)"
     fi
-    # letmeinfwd as root also checks the live ruleset: in a private network namespace, first without
-    # the table (refused), then with the example ruleset loaded (accepted). The host's ruleset is untouched.
+    # The shipped mode is letmeinfwd's own table: it needs nothing of the host's ruleset, so --check-config
+    # passes in an empty one. In upstream's mode (the shipped file's commented-out alternative) letmeinfwd
+    # as root also checks the live ruleset: first without the table (refused), then with the example
+    # ruleset (accepted). Each in a private network namespace; the host's ruleset is untouched.
     if out=$(in_root unshare --net /usr/sbin/letmeinfwd --check-config 2>&1); then
-        fail "letmeinfwd --check-config accepted a ruleset without table inet filter: $(echo "$out" | tail -2)"
-    elif echo "$out" | grep -F "the live ruleset has no usable table 'inet filter'" >/dev/null; then
-        pass "letmeinfwd --check-config refuses a ruleset without the table"
+        pass "letmeinfwd --check-config, own table, empty ruleset: $(echo "$out" | tail -1)"
     else
-        fail "letmeinfwd --check-config failed for another reason: $(echo "$out" | tail -3)"
+        fail "letmeinfwd --check-config refused the shipped own-table config: $(echo "$out" | tail -3)"
+    fi
+    in_root sh -c 'sed -e "s/^own-table = /#own-table = /" \
+        -e "s/^#\(family\|table\|chain-input\|chain-forward\|chain-output\) = /\1 = /" \
+        /etc/letmein/letmeind.conf >/tmp/upstream-mode.conf && chmod 0600 /tmp/upstream-mode.conf'
+    if out=$(in_root unshare --net /usr/sbin/letmeinfwd -c /tmp/upstream-mode.conf --check-config 2>&1); then
+        fail "letmeinfwd --check-config (upstream's mode) accepted a ruleset without table inet filter: $(echo "$out" | tail -2)"
+    elif echo "$out" | grep -F "the live ruleset has no usable table 'inet filter'" >/dev/null; then
+        pass "letmeinfwd --check-config (upstream's mode) refuses a ruleset without the table"
+    else
+        fail "letmeinfwd --check-config (upstream's mode) failed for another reason: $(echo "$out" | tail -3)"
     fi
     if out=$(in_root unshare --net sh -c 'nft -f /usr/share/doc/letmein/examples/nftables.conf \
-            && /usr/sbin/letmeinfwd --check-config' 2>&1); then
-        pass "letmeinfwd --check-config with the example ruleset: $(echo "$out" | tail -1)"
+            && /usr/sbin/letmeinfwd -c /tmp/upstream-mode.conf --check-config' 2>&1); then
+        pass "letmeinfwd --check-config (upstream's mode) with the example ruleset: $(echo "$out" | tail -1)"
     else
-        fail "letmeinfwd --check-config failed: $(echo "$out" | tail -3)"
+        fail "letmeinfwd --check-config (upstream's mode) failed: $(echo "$out" | tail -3)"
     fi
     if out=$(in_root setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/letmein --check-config 2>&1); then
         pass "letmein --check-config as nobody: $(echo "$out" | tail -1)"
@@ -289,7 +302,17 @@ sys.exit(0 if ok else 1)'; then
 
     section "dpkg --remove, then --purge"
     echo "# admin edit" | in_root sh -c 'cat >> /etc/letmein/letmeind.conf'
+    # letmeinfwd's own table, as a running letmeinfwd would have left it (port leases outlive a stop):
+    # the removal must take it away, so that the host's ruleset alone decides again.
+    in_root nft add table inet letmein && in_root nft add set inet letmein letmein-v4 \
+        '{ type ipv4_addr . inet_proto . inet_service; flags timeout; }' && in_root nft list table inet letmein >/dev/null \
+        || fail "cannot create table inet letmein for the removal check"
     if in_root dpkg --remove letmein >/dev/null; then pass "dpkg --remove"; else fail "dpkg --remove failed"; fi
+    if in_root nft list table inet letmein >/dev/null 2>&1; then
+        fail "table inet letmein still there after dpkg --remove (prerm: letmeinfwd --remove-firewall)"
+    else
+        pass "dpkg --remove removed letmeinfwd's own table (prerm: letmeinfwd --remove-firewall)"
+    fi
     for p in /usr/share/letmein /usr/bin/letmein /usr/sbin/letmeind /usr/sbin/letmeinfwd /lib/systemd/system/letmeind.service; do
         in_root test -e "$p" && fail "$p still present after remove ($(in_root find "$p" | head -3 | tr '\n' ' '))" || pass "$p removed"
     done
@@ -462,7 +485,9 @@ fi
 
 section "install test in a private mount namespace"
 scratch=$(mktemp -d /tmp/letmein-pkgcheck.XXXXXX)
-if unshare --mount --propagation private "$0" --in-namespace "$deb" "$scratch"; then
+# --net as well: the maintainer scripts run letmeinfwd --remove-firewall, which must never reach the
+# host's own nftables ruleset.
+if unshare --mount --net --propagation private "$0" --in-namespace "$deb" "$scratch"; then
     pass "throwaway-root install checks"
 else
     fail "throwaway-root install checks"
