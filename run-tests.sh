@@ -35,3 +35,5 @@ fi
 mvn -B verify "$@"
 # 2. the Debian package: contents, lintian, install/upgrade/purge in a throwaway root, unit hardening
 ./.ci/package-check.sh
+# 3. the units under a real systemd: a minimal Debian 12 root (no netbase) booted with systemd-nspawn
+./.ci/systemd-check.sh

@@ -524,9 +524,10 @@ public final class FirewallSetup {
 
     /**
      * The protocol of an element as nft prints it: its name, or its number when nft cannot read
-     * /etc/protocols (a minimal system without the netbase package prints 6 and 17).
+     * /etc/protocols (a minimal system without the netbase package prints 6 and 17). Also read by
+     * {@link RefreshProbe}.
      */
-    private static L4Proto proto(JsonNode v) {
+    static L4Proto proto(JsonNode v) {
         String t = v.asText();
         if ("tcp".equals(t) || "6".equals(t)) {
             return L4Proto.TCP;

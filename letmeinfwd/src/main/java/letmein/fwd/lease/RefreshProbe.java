@@ -84,7 +84,7 @@ public final class RefreshProbe {
                 JsonNode el = e.path("elem");
                 JsonNode concat = el.path("val").path("concat");
                 if (concat.size() == 3 && concat.get(0).asText().equals(addr)
-                        && concat.get(1).asText().equals(L4Proto.TCP.nftName()) && concat.get(2).asInt(-1) == PROBE_PORT) {
+                        && FirewallSetup.proto(concat.get(1)) == L4Proto.TCP && concat.get(2).asInt(-1) == PROBE_PORT) {
                     return el.path("expires").asLong(0);
                 }
             }

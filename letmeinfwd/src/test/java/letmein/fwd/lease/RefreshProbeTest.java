@@ -88,4 +88,15 @@ class RefreshProbeTest {
                 .isEqualTo(-1);
         assertThat(RefreshProbe.expiresOf(NftBatcherTest.parse0("{\"nftables\":[]}"), any)).isEqualTo(-1);
     }
+
+    @Test
+    void withoutEtcProtocolsNftListsTheProtocolNumberAndTheProbeStillFindsItsElement() throws Exception {
+        // a root without the netbase package (no /etc/protocols): nft -j prints 6 instead of "tcp"
+        InetAddress any = InetAddress.getByAddress(new byte[4]);
+        String numeric = listing("letmein-v4", "0.0.0.0", 0, 29).replace("\"tcp\"", "6");
+        assertThat(RefreshProbe.expiresOf(NftBatcherTest.parse0(numeric), any)).isEqualTo(29);
+        assertThat(detect(LeaseBookTest.NAMES, numeric)).isEqualTo(RefreshMode.READD);
+        assertThat(RefreshProbe.expiresOf(NftBatcherTest.parse0(numeric.replace(",6,0]", ",17,0]")), any))
+                .as("a UDP element on port 0 is not the probe").isEqualTo(-1);
+    }
 }
