@@ -408,7 +408,7 @@ final class FwdDaemon implements AutoCloseable {
             }
             return;
         }
-        log.warn("firewall: " + broken.what() + " (someone flushed or reloaded the ruleset): restoring it result=error");
+        log.warn("firewall: " + broken.what() + " (someone flushed or reloaded the ruleset): restoring it");
         lastProblem = broken.what();
         healing = true;
         batcher.submitAlone("restore the firewall", () -> firewall.rebuild(book)).whenComplete((ok, err) -> {
