@@ -272,7 +272,40 @@ public final class FirewallSetup {
             return new Health.Broken("the rules of chain " + names.chainInput() + " were changed (expected "
                     + expected + ", found " + ownRules + ")", true);
         }
+        if (names.ownTable()) {
+            // the one set whose contents decide what is guarded: read it whole (it is small)
+            Set<Protected> found;
+            try {
+                found = protectedIn(nft.listSet(names, FirewallNames.SET_PROTECTED));
+            } catch (NftException e) {
+                return new Health.Broken("set " + FirewallNames.SET_PROTECTED + " is gone", true);
+            }
+            if (!found.equals(protectedPorts)) {
+                return new Health.Broken("set " + FirewallNames.SET_PROTECTED + " was changed (holds " + describe(found)
+                        + ", should hold " + describe(protectedPorts) + ")", true);
+            }
+        }
         return new Health.Intact();
+    }
+
+    /** The (protocol, port) elements of the protected set in a listing. */
+    static Set<Protected> protectedIn(JsonNode listing) {
+        Set<Protected> out = new LinkedHashSet<>();
+        for (JsonNode item : listing.path("nftables")) {
+            JsonNode set = item.get("set");
+            if (set == null || !set.path("name").asText().equals(FirewallNames.SET_PROTECTED)) {
+                continue;
+            }
+            for (JsonNode e : set.path("elem")) {
+                JsonNode concat = e.has("elem") ? e.path("elem").path("val").path("concat") : e.path("concat");
+                L4Proto proto = concat.size() == 2 ? proto(concat.get(0)) : null;
+                int port = concat.size() == 2 ? concat.get(1).asInt(-1) : -1;
+                if (proto != null && port >= 0) {
+                    out.add(new Protected(proto, port));
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -196,6 +196,16 @@ class FwdOwnTableIT {
                     Daemon.sleep(20);
                 }
                 assertThat(own(lab, "letmein-v4")).containsKeys("10.215.0.2 . tcp . 22", "10.216.0.2 . tcp . 22");
+                // an emptied protected set would leave port 22 to the host's accept: repaired as well
+                lab.nftScript("flush set inet letmein protected\n");
+                t0 = System.nanoTime();
+                while (!lab.exec("nft", "list", "set", "inet", "letmein", "protected").ok("list").out().contains("tcp . 22")) {
+                    assertThat(System.nanoTime() - t0).as("repair of the protected set; log:%n%s", d.log())
+                            .isLessThan(3_000_000_000L);
+                    Daemon.sleep(20);
+                }
+                assertThat(h.reach(h.other, "fd00:216::1", 22)).as("another host over IPv6 after the repair").isFalse();
+                assertThat(d.log()).contains("set protected was changed");
             }
         }
     }

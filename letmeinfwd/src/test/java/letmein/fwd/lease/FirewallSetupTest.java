@@ -80,7 +80,8 @@ class FirewallSetupTest {
     @Test
     void theHealthCheckSeesAMissingTableSetOrChainAndAForeignRuleInTheOwnChain() {
         FirewallSetup s = own();
-        String sets = "{\"set\":{\"name\":\"letmein-v4\"}},{\"set\":{\"name\":\"letmein-v6\"}},{\"set\":{\"name\":\"protected\"}}";
+        String sets = "{\"set\":{\"name\":\"letmein-v4\"}},{\"set\":{\"name\":\"letmein-v6\"}},"
+                + "{\"set\":{\"name\":\"protected\",\"elem\":[{\"concat\":[\"tcp\",22]}]}}";
         String chain = "{\"chain\":{\"name\":\"input\",\"hook\":\"input\",\"prio\":-10,\"policy\":\"accept\"}}";
         String rules = rule("any/iif/lo/accept/LETMEIN") + "," + rule("any/ct/established,related/accept/LETMEIN") + ","
                 + rule("any/set/letmein-v4/accept/LETMEIN") + "," + rule("any/set/letmein-v6/accept/LETMEIN") + ","
@@ -95,6 +96,13 @@ class FirewallSetupTest {
         assertThat(((FirewallSetup.Health.Broken) s.check()).what()).startsWith("chain input was changed");
         nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + rules + "]}");
         assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Broken("chain input is gone", true));
+        // someone emptied the protected set, or put another port into it (nft prints numbers without /etc/protocols)
+        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets.replace(",\"elem\":[{\"concat\":[\"tcp\",22]}]", "")
+                + "," + chain + "," + rules + "]}");
+        assertThat(((FirewallSetup.Health.Broken) s.check()).what()).startsWith("set protected was changed (holds , should hold tcp/22");
+        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets.replace("[\"tcp\",22]", "[6,22]") + "," + chain + ","
+                + rules + "]}");
+        assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Intact());
     }
 
     private static String rule(String comment) {
