@@ -463,7 +463,8 @@ for o in json.load(sys.stdin)["nftables"]:
 print(n)' "$2" "$3" 2>/dev/null || echo 0
 }
 protected_has() { # PORT
-    ip netns exec "$NS_S" nft -j list set inet letmein protected 2>/dev/null | grep -Eq "\[(\"tcp\"|6), $1\]"
+    # the protected ports are the anonymous set of the drop rule in letmeinfwd's chain
+    ip netns exec "$NS_S" nft -j list chain inet letmein input 2>/dev/null | grep -Eq "\[(\"tcp\"|6), $1\]"
 }
 UNITS=(letmeind.socket letmeinfwd.socket letmeind.service letmeinfwd.service)
 units_active() { # WHAT
@@ -649,7 +650,7 @@ else
     show_journal_on_failure letmeind
 fi
 for ((i = 0; i < 100; i++)); do protected_has 2222 && break; sleep 0.05; done
-protected_has 2222 && pass "port 2222 protected $(( $(now_ms) - t0 )) ms after the reload" || fail "port 2222 not in the protected set after the reload"
+protected_has 2222 && pass "port 2222 protected $(( $(now_ms) - t0 )) ms after the reload" || fail "port 2222 not in the drop rule after the reload"
 if journal letmeind | grep -q 'reload: refused' || journal letmeinfwd | grep -q 'reload: refused'; then
     fail "a daemon refused the reload: $({ journal letmeind; journal letmeinfwd; } | grep 'reload: refused')"
 fi
@@ -689,7 +690,7 @@ units_active "second boot" || { show_journal_on_failure letmeinfwd; show_journal
 # letmeinfwd starts with no lease and both configured ports protected.
 adopted=$(journal letmeinfwd | grep 'firewall ready' | tail -1 | grep -o 'adopted-leases=[0-9]*' || true)
 [ "$adopted" = adopted-leases=0 ] && pass "letmeinfwd at boot: $adopted (the power-off flushed the ruleset)" || note "letmeinfwd at boot: '$adopted'"
-protected_has 22 && protected_has 2222 && pass "ports 22 and 2222 protected at boot" || fail "protected set at boot: $(ip netns exec "$NS_S" nft list set inet letmein protected 2>&1 | tr '\n' ' ')"
+protected_has 22 && protected_has 2222 && pass "ports 22 and 2222 protected at boot" || fail "drop rule at boot: $(ip netns exec "$NS_S" nft list chain inet letmein input 2>&1 | tr '\n' ' ')"
 tcp_open "$SRV4" 22 && fail "port 22 reachable after the reboot without a knock" || pass "port 22 shut after the reboot"
 if out=$(letmein_client "$CLIENT/user1.conf" knock "$SRV4" 22 2>&1) && tcp_open "$SRV4" 22; then
     pass "knock after the reboot opens port 22"

@@ -23,6 +23,7 @@ import letmein.fwd.lease.RefreshProbe;
 import letmein.fwd.lease.TimeSource;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.NftBatcher;
+import letmein.fwd.nft.NftCommands;
 import letmein.fwd.nft.NftException;
 import letmein.fwd.nft.NftProcess;
 import letmein.fwd.nft.NftSession;
@@ -344,15 +345,15 @@ final class FwdDaemon implements AutoCloseable {
      * through the batcher; nothing in upstream's mode, where the admin's ruleset closes the ports).
      */
     private void protectResources(ServerConfig next) {
-        Set<FirewallSetup.Protected> ports = FirewallSetup.protectedPorts(next.resources().values());
+        Set<NftCommands.ProtectedPort> ports = FirewallSetup.protectedPorts(next.resources().values());
         if (ports.equals(firewall.protectedPorts())) {
             return;
         }
-        List<com.fasterxml.jackson.databind.node.ObjectNode> cmds = firewall.replaceProtected(ports);
-        if (cmds.isEmpty()) {
+        Optional<NftBatcher.Change> change = firewall.replaceProtected(ports);
+        if (change.isEmpty()) {
             return;
         }
-        batcher.submit(new NftBatcher.Change("protected ports", List.of(), cmds)).whenComplete((ok, err) -> {
+        batcher.submit(change.get()).whenComplete((ok, err) -> {
             if (err == null) {
                 log.info("firewall: protected ports now " + FirewallSetup.describe(ports));
             } else {

@@ -16,7 +16,9 @@ import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.JsonText;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.NftBackend;
+import letmein.fwd.nft.NftBatcher;
 import letmein.fwd.nft.NftCommands;
+import letmein.fwd.nft.NftCommands.ProtectedPort;
 import letmein.fwd.nft.NftException;
 import letmein.proto.config.ControlPort;
 import letmein.proto.config.PortResource;
@@ -38,10 +40,6 @@ import letmein.proto.daemon.DaemonLog;
  * </ul>
  */
 public final class FirewallSetup {
-    /** A (protocol, port) the own table drops unless a lease matches. */
-    public record Protected(L4Proto proto, int port) {
-    }
-
     /** What {@link #check()} found. */
     public sealed interface Health permits Health.Intact, Health.Broken {
         /** Everything letmeinfwd needs is in place. */
@@ -60,10 +58,10 @@ public final class FirewallSetup {
     private final FirewallNames names;
     private final NftCommands json;
     private final ControlPort control;
-    private volatile Set<Protected> protectedPorts;
+    private volatile Set<ProtectedPort> protectedPorts;
     private final DaemonLog log;
 
-    public FirewallSetup(NftBackend nft, FirewallNames names, ControlPort control, Set<Protected> protectedPorts,
+    public FirewallSetup(NftBackend nft, FirewallNames names, ControlPort control, Set<ProtectedPort> protectedPorts,
             DaemonLog log) {
         this.nft = nft;
         this.names = names;
@@ -74,15 +72,15 @@ public final class FirewallSetup {
     }
 
     /** The ports of the port resources (own-table mode drops them unless a lease matches). */
-    public static Set<Protected> protectedPorts(Iterable<Resource> resources) {
-        Set<Protected> out = new LinkedHashSet<>();
+    public static Set<ProtectedPort> protectedPorts(Iterable<Resource> resources) {
+        Set<ProtectedPort> out = new LinkedHashSet<>();
         for (Resource r : resources) {
             if (r instanceof PortResource p) {
                 if (p.tcp()) {
-                    out.add(new Protected(L4Proto.TCP, p.port()));
+                    out.add(new ProtectedPort(L4Proto.TCP, p.port()));
                 }
                 if (p.udp()) {
-                    out.add(new Protected(L4Proto.UDP, p.port()));
+                    out.add(new ProtectedPort(L4Proto.UDP, p.port()));
                 }
             }
         }
@@ -90,26 +88,24 @@ public final class FirewallSetup {
     }
 
     /** The protected ports now (own-table mode). */
-    public Set<Protected> protectedPorts() {
+    public Set<ProtectedPort> protectedPorts() {
         return protectedPorts;
     }
 
     /**
-     * Own-table mode: the commands that make the protected set hold exactly {@code ports} (one
-     * transaction, for a changed [RESOURCES]); nothing in upstream's mode, where the admin's ruleset
-     * decides what is closed. The new set applies to {@link #rebuild} from then on.
+     * Own-table mode: the change that makes the drop rule guard exactly {@code ports} (for a changed
+     * [RESOURCES]): the old rule goes and the new one is appended, in one transaction, so it stays the
+     * chain's last rule; empty in upstream's mode, where the admin's ruleset decides what is closed. The
+     * new ports apply to {@link #rebuild} and {@link #check} from then on.
      */
-    public List<ObjectNode> replaceProtected(Set<Protected> ports) {
+    public Optional<NftBatcher.Change> replaceProtected(Set<ProtectedPort> ports) {
         protectedPorts = Set.copyOf(ports);
         if (!names.ownTable()) {
-            return List.of();
+            return Optional.empty();
         }
-        List<ObjectNode> cmds = new ArrayList<>();
-        cmds.add(json.flushSet(FirewallNames.SET_PROTECTED));
-        for (Protected p : protectedPorts) {
-            cmds.add(json.addProtected(p.proto(), p.port()));
-        }
-        return cmds;
+        List<ObjectNode> add = ports.isEmpty() ? List.of() : List.of(json.addProtectedRule(ports));
+        return Optional.of(new NftBatcher.Change("protected ports " + describe(ports),
+                List.of(new NftBatcher.RuleRef(names.chainInput(), NftCommands.PROTECTED_COMMENT)), add));
     }
 
     /** Number of control-port rules counted against max-nr-rules (none in the own table: the host decides). */
@@ -165,10 +161,6 @@ public final class FirewallSetup {
             cmds.add(json.addTable());
             cmds.add(json.deleteTable());
             cmds.add(json.addTable());
-            cmds.add(json.addProtectedSet());
-            for (Protected p : protectedPorts) {
-                cmds.add(json.addProtected(p.proto(), p.port()));
-            }
         } else {
             cmds.addAll(ownObjects(table));
         }
@@ -197,7 +189,9 @@ public final class FirewallSetup {
             cmds.add(json.addSetRule(false));
         }
         if (names.ownTable()) {
-            cmds.add(json.addProtectedRule());
+            if (!protectedPorts.isEmpty()) {
+                cmds.add(json.addProtectedRule(protectedPorts));
+            }
         } else {
             if (control.tcp()) {
                 cmds.add(json.addControlRule(control.port(), L4Proto.TCP));
@@ -214,8 +208,9 @@ public final class FirewallSetup {
 
     /**
      * Whether letmeinfwd's objects are all in place, from a listing without set elements (cheap however
-     * many leases are held). Own table: the table, its three sets, the base chain with its hook, and
-     * exactly its rules in order (a rule someone added there counts as a change). Upstream's mode: the
+     * many leases are held). Own table: the table, its two sets, the base chain with its hook, and
+     * exactly its rules in order (a rule someone added there counts as a change), the drop rule with
+     * exactly the protected ports. Upstream's mode: the
      * admin's table and chains, letmeinfwd's sets and its rules in chain-input.
      */
     public Health check() {
@@ -273,35 +268,32 @@ public final class FirewallSetup {
                     + expected + ", found " + ownRules + ")", true);
         }
         if (names.ownTable()) {
-            // the one set whose contents decide what is guarded: read it whole (it is small)
-            Set<Protected> found;
-            try {
-                found = protectedIn(nft.listSet(names, FirewallNames.SET_PROTECTED));
-            } catch (NftException e) {
-                return new Health.Broken("set " + FirewallNames.SET_PROTECTED + " is gone", true);
-            }
+            Set<ProtectedPort> found = protectedIn(table, names.chainInput());
             if (!found.equals(protectedPorts)) {
-                return new Health.Broken("set " + FirewallNames.SET_PROTECTED + " was changed (holds " + describe(found)
-                        + ", should hold " + describe(protectedPorts) + ")", true);
+                return new Health.Broken("the protected ports of chain " + names.chainInput() + " were changed (the rule"
+                        + " drops " + describe(found) + ", should drop " + describe(protectedPorts) + ")", true);
             }
         }
         return new Health.Intact();
     }
 
-    /** The (protocol, port) elements of the protected set in a listing. */
-    static Set<Protected> protectedIn(JsonNode listing) {
-        Set<Protected> out = new LinkedHashSet<>();
+    /** The (protocol, port) pairs the drop rule of {@code chain} holds in a listing (its anonymous set). */
+    static Set<ProtectedPort> protectedIn(JsonNode listing, String chain) {
+        Set<ProtectedPort> out = new LinkedHashSet<>();
         for (JsonNode item : listing.path("nftables")) {
-            JsonNode set = item.get("set");
-            if (set == null || !set.path("name").asText().equals(FirewallNames.SET_PROTECTED)) {
+            JsonNode rule = item.get("rule");
+            if (rule == null || !rule.path("chain").asText().equals(chain)
+                    || !NftCommands.PROTECTED_COMMENT.equals(rule.path("comment").asText())) {
                 continue;
             }
-            for (JsonNode e : set.path("elem")) {
-                JsonNode concat = e.has("elem") ? e.path("elem").path("val").path("concat") : e.path("concat");
-                L4Proto proto = concat.size() == 2 ? proto(concat.get(0)) : null;
-                int port = concat.size() == 2 ? concat.get(1).asInt(-1) : -1;
-                if (proto != null && port >= 0) {
-                    out.add(new Protected(proto, port));
+            for (JsonNode expr : rule.path("expr")) {
+                for (JsonNode e : expr.path("match").path("right").path("set")) {
+                    JsonNode concat = e.path("concat");
+                    L4Proto proto = concat.size() == 2 ? proto(concat.get(0)) : null;
+                    int port = concat.size() == 2 ? concat.get(1).asInt(-1) : -1;
+                    if (proto != null && port >= 0) {
+                        out.add(new ProtectedPort(proto, port));
+                    }
                 }
             }
         }
@@ -389,9 +381,6 @@ public final class FirewallSetup {
         if (names.hasV6()) {
             out.add(FirewallNames.SET_V6);
         }
-        if (names.ownTable()) {
-            out.add(FirewallNames.SET_PROTECTED);
-        }
         return out;
     }
 
@@ -409,7 +398,9 @@ public final class FirewallSetup {
             out.add(NftCommands.setRuleComment(FirewallNames.SET_V6));
         }
         if (names.ownTable()) {
-            out.add(NftCommands.PROTECTED_COMMENT);
+            if (!protectedPorts.isEmpty()) {
+                out.add(NftCommands.PROTECTED_COMMENT);
+            }
         } else {
             if (control.tcp()) {
                 out.add(NftCommands.controlComment(control.port(), L4Proto.TCP));
@@ -580,9 +571,9 @@ public final class FirewallSetup {
     }
 
     /** {@code tcp/22,udp/53}: protected ports for logs. */
-    public static String describe(Set<Protected> ports) {
+    public static String describe(Set<ProtectedPort> ports) {
         List<String> out = new ArrayList<>();
-        for (Protected p : ports) {
+        for (ProtectedPort p : ports) {
             out.add(p.proto().nftName() + "/" + p.port());
         }
         return String.join(",", out);

@@ -12,8 +12,8 @@ import letmein.proto.config.NftablesConfig;
  * modes ({@code letmeinfwd/README.md}, "Two firewall modes"):
  * <ul>
  * <li>{@code ownTable}: letmeinfwd's own {@code inet} table ({@code own-table = NAME}), in which it
- *     creates everything: the sets, the set {@value #SET_PROTECTED} of protected ports and the base
- *     chain {@value #OWN_CHAIN} on the input hook;</li>
+ *     creates everything: the lease sets and the base chain {@value #OWN_CHAIN} on the input hook,
+ *     whose last rule drops the protected ports;</li>
  * <li>upstream's mode: the admin's table and LETMEIN chains, which must exist.</li>
  * </ul>
  */
@@ -28,8 +28,6 @@ public record FirewallNames(NftFamily family, String table, String chainInput, O
      * rules from the admin's, at start and at stop ({@code letmein.fwd.lease.FirewallSetup}).
      */
     public static final String COMMENT_SUFFIX = "/LETMEIN";
-    /** Own-table mode: the set of (protocol, port) that the base chain drops unless a lease matches. */
-    public static final String SET_PROTECTED = "protected";
     /** Own-table mode: the base chain on the input hook. */
     public static final String OWN_CHAIN = "input";
     /**

@@ -23,9 +23,4 @@ public interface NftBackend {
     default JsonNode listTableTerse(FirewallNames names) throws NftException {
         return listTable(names);
     }
-
-    /** {@code nft -j list set FAMILY TABLE NAME}: one set with its elements. */
-    default JsonNode listSet(FirewallNames names, String set) throws NftException {
-        return listTable(names);
-    }
 }

@@ -68,28 +68,6 @@ public final class NftCommands {
         return wrap("flush", "set", set);
     }
 
-    /** Own-table mode: the set of protected (protocol, port) pairs, {@code inet_proto . inet_service}. */
-    public ObjectNode addProtectedSet() {
-        ObjectNode set = F.objectNode();
-        set.put("family", names.family().nftName());
-        set.put("table", names.table());
-        set.put("name", FirewallNames.SET_PROTECTED);
-        set.putArray("type").add("inet_proto").add("inet_service");
-        return wrap("add", "set", set);
-    }
-
-    /** Own-table mode: {@code add element} (protocol . port) to the protected set. */
-    public ObjectNode addProtected(L4Proto proto, int port) {
-        ObjectNode el = F.objectNode();
-        el.put("family", names.family().nftName());
-        el.put("table", names.table());
-        el.put("name", FirewallNames.SET_PROTECTED);
-        ObjectNode concat = F.objectNode();
-        concat.putArray("concat").add(proto.nftName()).add(port);
-        el.putArray("elem").add(concat);
-        return wrap("add", "element", el);
-    }
-
     /**
      * Own-table mode: the base chain {@value FirewallNames#OWN_CHAIN}, {@code type filter hook input
      * priority -10; policy accept}. Accept only ends this chain; the host's own chains still decide.
@@ -111,8 +89,7 @@ public final class NftCommands {
     /** See {@link #LOOPBACK_COMMENT}. */
     public static final String ESTABLISHED_COMMENT = "any/ct/established,related/accept" + FirewallNames.COMMENT_SUFFIX;
     /** See {@link #LOOPBACK_COMMENT}. */
-    public static final String PROTECTED_COMMENT = "any/set/" + FirewallNames.SET_PROTECTED + "/drop"
-            + FirewallNames.COMMENT_SUFFIX;
+    public static final String PROTECTED_COMMENT = "any/protected/drop" + FirewallNames.COMMENT_SUFFIX;
 
     /**
      * Own-table mode: {@code iif "lo" accept} — the host's own connections to a protected port (a local
@@ -146,8 +123,20 @@ public final class NftCommands {
         return wrap("add", "rule", rule);
     }
 
-    /** Own-table mode: {@code meta l4proto . th dport @protected counter drop}, after the lease rules. */
-    public ObjectNode addProtectedRule() {
+    /** A (protocol, port) of the own table's drop rule. */
+    public record ProtectedPort(L4Proto proto, int port) {
+    }
+
+    /**
+     * Own-table mode: {@code meta l4proto . th dport { tcp . 22, … } counter drop}, after the lease rules.
+     * The ports are an anonymous set in the rule itself, so the cheap listing without set elements
+     * ({@code nft -t}) still shows them and a change to them is seen; {@code ports} must not be empty
+     * (no port resource: no drop rule).
+     */
+    public ObjectNode addProtectedRule(java.util.Collection<ProtectedPort> ports) {
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("no protected ports: the drop rule is left out instead");
+        }
         ObjectNode rule = rule(names.chainInput(), PROTECTED_COMMENT);
         ObjectNode match = F.objectNode();
         match.put("op", "==");
@@ -156,7 +145,12 @@ public final class NftCommands {
         meta.putObject("meta").put("key", "l4proto");
         concat.add(meta);
         concat.add(payload("th", "dport"));
-        match.put("right", "@" + FirewallNames.SET_PROTECTED);
+        ArrayNode set = match.putObject("right").putArray("set");
+        for (ProtectedPort p : ports) {
+            ObjectNode e = F.objectNode();
+            e.putArray("concat").add(p.proto().nftName()).add(p.port());
+            set.add(e);
+        }
         ArrayNode expr = rule.putArray("expr");
         expr.add(single("match", match));
         expr.add(single("counter", F.nullNode()));

@@ -64,11 +64,6 @@ public final class NftProcess implements NftBackend {
         return list(names, List.of("-j", "-t", "list", "table", names.family().nftName(), names.table()));
     }
 
-    @Override
-    public JsonNode listSet(FirewallNames names, String set) throws NftException {
-        return list(names, List.of("-j", "list", "set", names.family().nftName(), names.table(), set));
-    }
-
     private JsonNode list(FirewallNames names, List<String> args) throws NftException {
         Result r = run(args, new byte[0]);
         if (r.exit != 0) {

@@ -136,11 +136,6 @@ public final class NftSession implements NftBackend, AutoCloseable {
         return oneShot.listTableTerse(names);
     }
 
-    @Override
-    public JsonNode listSet(FirewallNames names, String set) throws NftException {
-        return oneShot.listSet(names, set);
-    }
-
     /** Sessions started so far (for tests and measurements). */
     public long sessionsStarted() {
         lock.lock();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import letmein.fwd.nft.FirewallNames;
 import letmein.fwd.nft.L4Proto;
 import letmein.fwd.nft.NftBatcherTest;
+import letmein.fwd.nft.NftCommands.ProtectedPort;
 import letmein.proto.config.ControlPort;
 import letmein.proto.config.NftFamily;
 import letmein.proto.daemon.DaemonLog;
@@ -39,7 +40,7 @@ class FirewallSetupTest {
 
     private FirewallSetup own() {
         return new FirewallSetup(nft, OWN, new ControlPort(5800, true, true),
-                Set.of(new FirewallSetup.Protected(L4Proto.TCP, 22)), log);
+                Set.of(new ProtectedPort(L4Proto.TCP, 22)), log);
     }
 
     private static String element(String addr, String proto, int port, String extra) {
@@ -78,31 +79,45 @@ class FirewallSetupTest {
     }
 
     @Test
-    void theHealthCheckSeesAMissingTableSetOrChainAndAForeignRuleInTheOwnChain() {
+    void theHealthCheckSeesAMissingTableSetOrChainAForeignRuleAndChangedProtectedPorts() {
         FirewallSetup s = own();
-        String sets = "{\"set\":{\"name\":\"letmein-v4\"}},{\"set\":{\"name\":\"letmein-v6\"}},"
-                + "{\"set\":{\"name\":\"protected\",\"elem\":[{\"concat\":[\"tcp\",22]}]}}";
+        String sets = "{\"set\":{\"name\":\"letmein-v4\"}},{\"set\":{\"name\":\"letmein-v6\"}}";
         String chain = "{\"chain\":{\"name\":\"input\",\"hook\":\"input\",\"prio\":-10,\"policy\":\"accept\"}}";
+        String drop = "{\"rule\":{\"chain\":\"input\",\"comment\":\"any/protected/drop/LETMEIN\",\"handle\":9,\"expr\":["
+                + "{\"match\":{\"op\":\"==\",\"left\":{\"concat\":[]},\"right\":{\"set\":[{\"concat\":[\"tcp\",22]}]}}},"
+                + "{\"drop\":null}]}}";
         String rules = rule("any/iif/lo/accept/LETMEIN") + "," + rule("any/ct/established,related/accept/LETMEIN") + ","
-                + rule("any/set/letmein-v4/accept/LETMEIN") + "," + rule("any/set/letmein-v6/accept/LETMEIN") + ","
-                + rule("any/set/protected/drop/LETMEIN");
+                + rule("any/set/letmein-v4/accept/LETMEIN") + "," + rule("any/set/letmein-v6/accept/LETMEIN") + "," + drop;
         nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + chain + "," + rules + "]}");
         assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Intact());
         nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + chain + "," + rule("") + "," + rules + "]}");
         assertThat(s.check()).isInstanceOf(FirewallSetup.Health.Broken.class);
-        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets.replace("protected", "x") + "," + chain + "," + rules + "]}");
-        assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Broken("set protected is gone", true));
+        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets.replace("letmein-v6", "x") + "," + chain + "," + rules + "]}");
+        assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Broken("set letmein-v6 is gone", true));
         nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + chain.replace("-10", "0") + "," + rules + "]}");
         assertThat(((FirewallSetup.Health.Broken) s.check()).what()).startsWith("chain input was changed");
         nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + rules + "]}");
         assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Broken("chain input is gone", true));
-        // someone emptied the protected set, or put another port into it (nft prints numbers without /etc/protocols)
-        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets.replace(",\"elem\":[{\"concat\":[\"tcp\",22]}]", "")
-                + "," + chain + "," + rules + "]}");
-        assertThat(((FirewallSetup.Health.Broken) s.check()).what()).startsWith("set protected was changed (holds , should hold tcp/22");
-        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets.replace("[\"tcp\",22]", "[6,22]") + "," + chain + ","
-                + rules + "]}");
+        // someone put another port into the drop rule in place of 22
+        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + chain + ","
+                + rules.replace("[\"tcp\",22]", "[\"udp\",53]") + "]}");
+        assertThat(((FirewallSetup.Health.Broken) s.check()).what())
+                .startsWith("the protected ports of chain input were changed (the rule drops udp/53, should drop tcp/22");
+        // nft prints protocol numbers where it cannot read /etc/protocols: the same port
+        nft.listing = NftBatcherTest.parse0("{\"nftables\":[" + sets + "," + chain + "," + rules.replace("[\"tcp\",22]", "[6,22]")
+                + "]}");
         assertThat(s.check()).isEqualTo(new FirewallSetup.Health.Intact());
+    }
+
+    @Test
+    void aReloadReplacesTheDropRuleAndWithoutPortResourcesThereIsNone() {
+        FirewallSetup s = own();
+        Optional<letmein.fwd.nft.NftBatcher.Change> c = s.replaceProtected(Set.of(new ProtectedPort(L4Proto.UDP, 53)));
+        assertThat(c).isPresent();
+        assertThat(c.get().deleteRules()).containsExactly(new letmein.fwd.nft.NftBatcher.RuleRef("input",
+                "any/protected/drop/LETMEIN"));
+        assertThat(letmein.fwd.nft.JsonText.text(c.get().commands().get(0))).contains("\"concat\":[\"udp\",53]", "\"drop\":null");
+        assertThat(s.replaceProtected(Set.of()).orElseThrow().commands()).as("no port resource: no drop rule").isEmpty();
     }
 
     private static String rule(String comment) {
@@ -120,7 +135,7 @@ class FirewallSetupTest {
         assertThat(nft.documents).hasSize(1);
         String doc = nft.documents.get(0);
         assertThat(doc).startsWith("{\"nftables\":[{\"add\":{\"table\":").contains("{\"delete\":{\"table\":",
-                "\"name\":\"protected\"", "\"concat\":[\"tcp\",22]",
+                "\"set\":[{\"concat\":[\"tcp\",22]}]",
                 "\"concat\":[\"10.0.0.1\",\"tcp\",22]},\"timeout\":600,\"expires\":512,\"comment\":\"user=00000001 resource=00000022\"",
                 "\"hook\":\"input\",\"prio\":-10,\"policy\":\"accept\"", "\"drop\":null");
         assertThat(doc.indexOf("\"drop\":null")).as("the drop comes after the lease rules")
