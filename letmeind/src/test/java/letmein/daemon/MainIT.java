@@ -3,8 +3,6 @@ package letmein.daemon;
 import static letmein.proto.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,18 +114,7 @@ class MainIT {
         try (FwdStandIn fwd = new FwdStandIn(rundir)) {
             Process p = run("-c", cfg.toString(), "--rundir", rundir.toString(), "--no-systemd", "--seccomp", "log");
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (Exception e) {
-                    lines.add("reader: " + e);
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+            OutputLines.collect(p, lines);
             awaitLine(lines, "letmeind " + Version.text() + ": serving control port " + port);
             Path pid = rundir.resolve("letmeind/letmeind.pid");
             assertThat(Files.readString(pid)).isEqualTo(p.pid() + "\n");

@@ -8,8 +8,6 @@ import static letmein.proto.session.SessionFixtures.RESTRICTED;
 import static letmein.proto.session.SessionFixtures.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -183,17 +181,7 @@ class ReloadIT {
     }
 
     private void readLines(Process p) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (Exception e) {
-                lines.add("reader: " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        OutputLines.collect(p, lines);
     }
 
     /** The next line (after the level) starting with {@code prefix} and containing {@code part}. */

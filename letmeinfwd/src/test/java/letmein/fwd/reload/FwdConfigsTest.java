@@ -2,15 +2,16 @@ package letmein.fwd.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,34 +48,14 @@ class FwdConfigsTest {
     Path dir;
     Path file;
     final AtomicLong clock = new AtomicLong(1000 * S);
-    final List<String> lines = new ArrayList<>();
+    final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     FwdConfigs configs;
 
     @BeforeEach
     void start() throws Exception {
         file = dir.resolve("letmeind.conf");
         Files.writeString(file, V1);
-        DaemonLog log = new DaemonLog() {
-            @Override
-            public void info(String line) {
-                lines.add("INFO " + line);
-            }
-
-            @Override
-            public void warn(String line) {
-                lines.add("WARN " + line);
-            }
-
-            @Override
-            public void debug(Supplier<String> line) {
-                lines.add("DEBUG " + line.get());
-            }
-
-            @Override
-            public boolean debugEnabled() {
-                return true;
-            }
-        };
+        DaemonLog log = DaemonLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
         configs = new FwdConfigs(Configs.loadServer(file), new FirewallNames(NftFamily.INET, "filter", "IN",
                 Optional.empty(), Optional.empty()), 1, log, clock::get, Duration.ofSeconds(60),
                 new StableRead(Duration.ofMillis(5), 3));
@@ -97,7 +78,7 @@ class FwdConfigsTest {
     void letmeinfwdReloadedFirst_previousChecksumServedUnderTheNewConfigForTheGrace() throws Exception {
         Files.writeString(file, V2);
         assertThat(configs.reload("SIGHUP")).isInstanceOf(ReloadOutcome.Applied.class);
-        assertThat(lines).anyMatch(l -> l.startsWith("INFO reload: applied (SIGHUP)") && l.contains("users +[00000003] -[00000002]")
+        assertThat(lines()).anyMatch(l -> l.startsWith("INFO reload: applied (SIGHUP)") && l.contains("users +[00000003] -[00000002]")
                 && l.contains("per user=10"));
         // letmeind still on V1: user 1 and resource 10 exist in both
         assertThat(configs.check(install(1, 0x10, of(V1))).verdict()).isInstanceOf(RequestCheck.Accept.class);
@@ -117,7 +98,7 @@ class FwdConfigsTest {
         FwdConfigs.Checked c = configs.check(install(3, 0x12, of(V2)));
         assertThat(c.verdict()).isInstanceOf(RequestCheck.Accept.class);
         assertThat(c.by().config().checksum()).isEqualTo(of(V2));
-        assertThat(lines).anyMatch(l -> l.startsWith("INFO reload: applied (letmeind sent checksum "));
+        assertThat(lines()).anyMatch(l -> l.startsWith("INFO reload: applied (letmeind sent checksum "));
         // the admin's SIGHUP arrives afterwards: nothing more to do, and V1 stays the accepted previous one
         assertThat(configs.reload("SIGHUP")).isInstanceOf(ReloadOutcome.Unchanged.class);
         assertThat(configs.check(install(1, 0x10, of(V1))).verdict()).isInstanceOf(RequestCheck.Accept.class);
@@ -129,7 +110,7 @@ class FwdConfigsTest {
         assertThat(refusal(configs.check(install(1, 0x10, of("forged"))))).contains("checksum mismatch")
                 .contains("does not hold it");
         assertThat(configs.current().config().checksum()).isEqualTo(of(V1));
-        assertThat(lines).anyMatch(l -> l.startsWith("WARN reload: refused (letmeind sent checksum"));
+        assertThat(lines()).anyMatch(l -> l.startsWith("WARN reload: refused (letmeind sent checksum"));
     }
 
     @Test
@@ -147,7 +128,7 @@ class FwdConfigsTest {
     void anInvalidFileKeepsTheLastGoodConfig() throws Exception {
         Files.writeString(file, V1.replace("10 = port: 22", "10 = port: 0x"));
         assertThat(configs.reload("SIGHUP")).isInstanceOf(ReloadOutcome.Refused.class);
-        assertThat(lines).anyMatch(l -> l.startsWith("WARN reload: refused (SIGHUP)") && l.contains(file + ":"));
+        assertThat(lines()).anyMatch(l -> l.startsWith("WARN reload: refused (SIGHUP)") && l.contains(file + ":"));
         assertThat(configs.check(install(1, 0x10, of(V1))).verdict()).isInstanceOf(RequestCheck.Accept.class);
     }
 
@@ -160,6 +141,11 @@ class FwdConfigsTest {
     }
 
     private long count(String needle) {
-        return lines.stream().filter(l -> l.contains(needle)).count();
+        return lines().stream().filter(l -> l.contains(needle)).count();
+    }
+
+    /** What the daemon's log printed so far, line by line. */
+    List<String> lines() {
+        return logged.toString(StandardCharsets.UTF_8).lines().toList();
     }
 }
