@@ -189,6 +189,25 @@ class AvailabilityIT {
     }
 
     @Test
+    void aNewKnockFromTheSamePortWhileAChallengeIsPendingStartsAFreshExchange() throws Exception {
+        // a client process whose ephemeral port an earlier, abandoned attempt of another process used,
+        // within the control-timeout (seen at 30% loss: the server answered GOAWAY to the new KNOCK)
+        try (Harness h = new Harness(config(ErrorPolicy.BASIC_AUTH))) {
+            try (TestClient.Udp u = h.udp(Harness.V4, 2000)) {
+                u.send(knock(KEY, USER, PORT42));
+                assertThat(u.receive().orElseThrow().operation()).isEqualTo(Operation.CHALLENGE); // never answered
+                u.send(knock(KEY, USER, PORT42)); // a new KNOCK: new bytes
+                Message ch = u.receive().orElseThrow();
+                assertThat(ch.operation()).as("the new KNOCK gets its own CHALLENGE").isEqualTo(Operation.CHALLENGE);
+                u.send(response(KEY, ch));
+                assertThat(u.receive().orElseThrow().operation()).isEqualTo(Operation.COMEIN);
+                h.awaitIdle();
+            }
+            assertThat(h.fwd.requests()).hasSize(1);
+        }
+    }
+
+    @Test
     void idleTcpConnectionsFrom40AddressesDoNotKeepALegitimateKnockOut() throws Exception {
         try (Harness h = new Harness(config(ErrorPolicy.BASIC_AUTH, Duration.ofSeconds(10), true, true), 64, 8,
                 Duration.ofSeconds(2))) {

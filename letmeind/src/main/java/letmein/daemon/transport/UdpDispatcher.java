@@ -100,7 +100,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     }
 
     /** A peer that got a CHALLENGE. {@code opening} is the opening's MAC field (identifies a retransmission). */
-    private record Challenged(Session session, long since, byte[] opening) {
+    private record Challenged(Session session, long since, byte[] opening, Operation operation) {
     }
 
     UdpDispatcher(SessionContext sc, UnauthenticatedLog unauthenticated) {
@@ -181,6 +181,15 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
             timedOut(c);
             c = null;
         }
+        if (c != null && m.operation() == c.operation() && !Arrays.equals(m.auth(), c.opening())) {
+            // the same operation opened anew from the same address and port while a CHALLENGE is pending (not
+            // a retransmission: other bytes): a new client process got the port of an abandoned attempt, or
+            // the client started over. The pending exchange is over; this one starts afresh (the challenged
+            // table holds no slot). Another operation there stays upstream's error (docs/PROTOCOL.md).
+            challenged.remove(sender);
+            timedOut(c);
+            c = null;
+        }
         Session s;
         byte[] opening;
         if (c != null) {
@@ -197,7 +206,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
         Step step = s.onMessage(m);
         if (step instanceof Step.Send send) {
             if (c == null) {
-                challenged.put(sender, new Challenged(s, System.nanoTime(), m.auth()));
+                challenged.put(sender, new Challenged(s, System.nanoTime(), m.auth(), m.operation()));
             }
             send(send.reply(), sender);
         } else if (step instanceof Step.Forward) {
