@@ -306,19 +306,9 @@ public final class FirewallSetup {
      * timeout and nothing else opens. Returns the number of rules removed.
      */
     public int stop() throws NftException {
-        JsonNode table;
-        try {
-            table = nft.listTableTerse(names);
-        } catch (NftException e) {
-            log.info("firewall: table " + names.family().nftName() + " " + names.table() + " is gone; nothing to remove");
-            return 0;
-        }
-        List<ObjectNode> cmds = jumpRules(table);
-        if (!cmds.isEmpty()) {
-            nft.apply(NftCommands.document(cmds));
-        }
-        log.info("firewall: " + cmds.size() + " jump leases removed; port leases stay in the kernel until they expire");
-        return cmds.size();
+        int removed = closeJumpLeases();
+        log.info("firewall: " + removed + " jump leases removed; port leases stay in the kernel until they expire");
+        return removed;
     }
 
     /**
@@ -363,9 +353,17 @@ public final class FirewallSetup {
         return cmds.size() + " rules and sets of letmeinfwd in table " + names.family().nftName() + " " + names.table();
     }
 
-    /** Removes the jump leases only (the unit's ExecStopPost=, after letmeinfwd was killed). */
+    /**
+     * Removes the jump leases only (at stop, and as the unit's ExecStopPost= after letmeinfwd was
+     * killed); none if the table is gone. Returns the number removed.
+     */
     public int closeJumpLeases() throws NftException {
-        JsonNode table = nft.listTableTerse(names);
+        JsonNode table;
+        try {
+            table = nft.listTableTerse(names);
+        } catch (NftException e) {
+            return 0; // no table, no jump rules in it
+        }
         List<ObjectNode> cmds = jumpRules(table);
         if (!cmds.isEmpty()) {
             nft.apply(NftCommands.document(cmds));

@@ -196,15 +196,7 @@ public final class NftBatcher implements AutoCloseable {
                 merged = new ArrayList<>();
             }
             try {
-                List<ObjectNode> commands = p.late.get();
-                if (!commands.isEmpty()) {
-                    ObjectNode doc = NftCommands.document(commands);
-                    if (log.debugEnabled()) {
-                        log.debug(() -> "nft transaction (" + p.change.label() + ") <<< " + JsonText.text(doc));
-                    }
-                    nft.apply(doc);
-                    transactions.incrementAndGet();
-                }
+                transaction(p.late.get());
                 p.done.complete(null);
             } catch (NftException | RuntimeException e) {
                 p.done.completeExceptionally(e);
@@ -259,20 +251,26 @@ public final class NftBatcher implements AutoCloseable {
             }
             commands.addAll(p.change.commands());
         }
-        if (!commands.isEmpty()) {
-            ObjectNode doc = NftCommands.document(commands);
-            if (log.debugEnabled()) {
-                log.debug(() -> "nft transaction <<< " + JsonText.text(doc));
-            }
-            nft.apply(doc);
-            transactions.incrementAndGet();
-        }
+        transaction(commands);
         if (batch.size() > largestBatch.get()) { // only this worker thread writes it
             largestBatch.set(batch.size());
         }
         if (batch.size() > 1 && log.debugEnabled()) {
             log.debug(() -> "nft transaction merged changes=" + batch.size());
         }
+    }
+
+    /** Applies {@code commands} as one transaction (nothing if empty) and counts it. */
+    private void transaction(List<ObjectNode> commands) throws NftException {
+        if (commands.isEmpty()) {
+            return;
+        }
+        ObjectNode doc = NftCommands.document(commands);
+        if (log.debugEnabled()) {
+            log.debug(() -> "nft transaction <<< " + JsonText.text(doc));
+        }
+        nft.apply(doc);
+        transactions.incrementAndGet();
     }
 
     /** (chain, comment) → handles of the rules in a {@code nft -j list table} answer. */

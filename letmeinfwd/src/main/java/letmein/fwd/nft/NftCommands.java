@@ -61,11 +61,7 @@ public final class NftCommands {
 
     /** {@code flush set NAME}: removes every element, keeps the set. */
     public ObjectNode flushSet(String name) {
-        ObjectNode set = F.objectNode();
-        set.put("family", names.family().nftName());
-        set.put("table", names.table());
-        set.put("name", name);
-        return wrap("flush", "set", set);
+        return wrap("flush", "set", setRef(name));
     }
 
     /**
@@ -167,11 +163,16 @@ public final class NftCommands {
 
     /** {@code delete set NAME} (the whole set with its elements). */
     public ObjectNode deleteSet(String name) {
+        return wrap("delete", "set", setRef(name));
+    }
+
+    /** {@code {"family":…,"table":…,"name":NAME}}: a set of letmeinfwd's table. */
+    private ObjectNode setRef(String name) {
         ObjectNode set = F.objectNode();
         set.put("family", names.family().nftName());
         set.put("table", names.table());
         set.put("name", name);
-        return wrap("delete", "set", set);
+        return set;
     }
 
     /** Comment of the rule that accepts what the set {@code setName} holds. */
