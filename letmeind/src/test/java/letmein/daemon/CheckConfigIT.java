@@ -136,9 +136,10 @@ class CheckConfigIT {
         assertThat(own.output()).contains("is not owned by root (owner nobody (uid 65534))");
     }
 
-    private static Run runAs(int uid, String... args) throws Exception {
+    private Run runAs(int uid, String... args) throws Exception {
+        Path launcher = ReadableLauncher.in(dir.resolve("readable"), LAUNCHER.getParent().getParent());
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                LAUNCHER.toString()));
+                launcher.toString()));
         cmd.addAll(List.of(args));
         return exec(cmd);
     }

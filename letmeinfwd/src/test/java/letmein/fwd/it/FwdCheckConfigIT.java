@@ -85,7 +85,9 @@ class FwdCheckConfigIT {
             // not root: the same config passes the rest and says the ruleset was not checked
             Files.setAttribute(dir, "unix:mode", 0755);
             Files.setAttribute(other, "unix:mode", 0644);
-            Cmd.Result asNobody = lab.exec("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", FWD, "-c",
+            Path readable = ReadableLauncher.in(lab.newDir(), Lab.REPO);
+            Cmd.Result asNobody = lab.exec("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    readable.toString(), "-c",
                     other.toString(), "--check-config");
             assertThat(asNobody.exit()).as(asNobody.out() + asNobody.err()).isZero();
             assertThat(asNobody.out()).contains("letmeinfwd: note: not running as root, so the live ruleset was not "
