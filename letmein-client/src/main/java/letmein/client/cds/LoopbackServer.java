@@ -37,6 +37,7 @@ import letmein.proto.config.Resource;
 import letmein.proto.config.SeccompMode;
 import letmein.proto.config.ServerConfig;
 import letmein.proto.fwd.FwdMessage;
+import letmein.proto.session.ReasonClass;
 import letmein.proto.session.FwdResult;
 import letmein.proto.session.ReplyPolicy;
 import letmein.proto.session.Session;
@@ -247,7 +248,7 @@ public class LoopbackServer implements AutoCloseable {
             return false;
         }
         if (reply.isPresent() && endsAfter(reply.get())) {
-            session.onAbort("ended by the test server after its reply");
+            session.onAbort(ReasonClass.INTERNAL, "ended by the test server after its reply");
             return false;
         }
         return true;

@@ -12,12 +12,20 @@ import letmein.proto.wire.UserId;
  * @param peer      canonical peer text with port and transport, e.g. {@code 192.0.2.1:40000/TCP}
  * @param peerIp    canonical peer address text
  * @param operation KNOCK or REVOKE once known
- * @param success   true only when letmeinfwd acknowledged and COMEIN is sent
- * @param reason    why it failed (or "ok")
+ * @param success     true only when letmeinfwd acknowledged and COMEIN is sent
+ * @param reasonClass the machine-readable class of {@code reason}; {@link ReasonClass#OK} exactly when
+ *                    {@code success}
+ * @param reason      why it failed (or "ok"), for a human
  * @param replied   whether a reply (COMEIN or GOAWAY) is sent
  */
 public record Decision(String peer, String peerIp, Optional<UserId> user, Optional<ResourceId> resource,
-        Optional<Operation> operation, boolean success, String reason, boolean replied) {
+        Optional<Operation> operation, boolean success, ReasonClass reasonClass, String reason, boolean replied) {
+
+    public Decision {
+        if (success != (reasonClass == ReasonClass.OK)) {
+            throw new IllegalArgumentException("success " + success + " with reason class " + reasonClass);
+        }
+    }
 
     /**
      * Reason of a TCP connection closed before any message arrived (a port scan, a load balancer's health
@@ -28,12 +36,12 @@ public record Decision(String peer, String peerIp, Optional<UserId> user, Option
 
     /** The same decision with no reply sent (the transport could not send it). */
     public Decision withoutReply() {
-        return new Decision(peer, peerIp, user, resource, operation, success, reason, false);
+        return new Decision(peer, peerIp, user, resource, operation, success, reasonClass, reason, false);
     }
 
     /** True for {@link #CLOSED_WITHOUT_MESSAGE}. */
     public boolean closedWithoutMessage() {
-        return !success && operation.isEmpty() && CLOSED_WITHOUT_MESSAGE.equals(reason);
+        return reasonClass == ReasonClass.CLOSED;
     }
 
     /** One log line: upstream's wording first (greppable by old habits), then key=value fields. */

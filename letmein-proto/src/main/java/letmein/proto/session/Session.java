@@ -138,35 +138,35 @@ public final class Session {
     private Step onOpening(Message m) {
         // 3. only KNOCK/REVOKE may open; ids are not known yet, so a GOAWAY carries FFFFFFFF
         if (!m.operation().opensSession()) {
-            return fail("Invalid reply message operation " + m.operation() + " (expected KNOCK or REVOKE)");
+            return fail(ReasonClass.PROTOCOL, "Invalid reply message operation " + m.operation() + " (expected KNOCK or REVOKE)");
         }
         // 4. the session is bound to the first message's user and resource
         opening = m;
         // 5. user must have a key
         Optional<Key> k = config.key(m.user());
         if (k.isEmpty()) {
-            return fail("Unknown user");
+            return fail(ReasonClass.UNKNOWN_USER, "Unknown user");
         }
         key = k.get();
         // 6. KNOCK/REVOKE MAC with the zero challenge
         if (!Authenticator.verifyNoChallenge(key, m)) {
-            return fail("Knock: Authentication failed");
+            return fail(ReasonClass.AUTH, "Knock: Authentication failed");
         }
         auth = AuthState.BASIC_AUTH;
         // 7. resource must exist
         Optional<Resource> r = config.resource(m.resource());
         if (r.isEmpty()) {
-            return fail("Unknown resource");
+            return fail(ReasonClass.UNKNOWN_RESOURCE, "Unknown resource");
         }
         // 8. users: restriction
         if (!r.get().allows(m.user())) {
-            return fail("User " + m.user() + " is not allowed to use resource " + m.resource());
+            return fail(ReasonClass.FORBIDDEN, "User " + m.user() + " is not allowed to use resource " + m.resource());
         }
         // 9. port resources must not be port 0 or the control port (regardless of protocol)
         if (r.get() instanceof PortResource) {
             int port = ((PortResource) r.get()).port();
             if (port == 0 || port == config.general().port().port()) {
-                return fail("Incorrect configuration: resource " + m.resource() + " has port " + port
+                return fail(ReasonClass.CONFIG, "Incorrect configuration: resource " + m.resource() + " has port " + port
                         + ", which is 0 or the control port");
             }
         }
@@ -185,17 +185,17 @@ public final class Session {
         }
         // 11. RESPONSE with the session's ids
         if (m.operation() != Operation.RESPONSE) {
-            return fail("Invalid reply message operation " + m.operation() + " (expected RESPONSE)");
+            return fail(ReasonClass.PROTOCOL, "Invalid reply message operation " + m.operation() + " (expected RESPONSE)");
         }
         if (!m.user().equals(opening.user())) {
-            return fail("Response: user mismatch (got " + m.user() + ")");
+            return fail(ReasonClass.PROTOCOL, "Response: user mismatch (got " + m.user() + ")");
         }
         if (!m.resource().equals(opening.resource())) {
-            return fail("Response: resource mismatch (got " + m.resource() + ")");
+            return fail(ReasonClass.PROTOCOL, "Response: resource mismatch (got " + m.resource() + ")");
         }
         // 12. RESPONSE MAC over this session's challenge nonce
         if (!Authenticator.verify(key, m, challenge.auth())) {
-            return fail("Response: Authentication failed");
+            return fail(ReasonClass.AUTH, "Response: Authentication failed");
         }
         auth = AuthState.FULL_AUTH;
         phase = Phase.AWAIT_FWD;
@@ -212,23 +212,23 @@ public final class Session {
             throw new IllegalStateException("no letmeinfwd request outstanding in phase " + phase);
         }
         if (result instanceof FwdResult.Failed) {
-            return fail("letmeinfwd firewall: " + ((FwdResult.Failed) result).reason());
+            return fail(ReasonClass.FIREWALL, "letmeinfwd firewall: " + ((FwdResult.Failed) result).reason());
         }
         // 14. success
         phase = Phase.DONE;
         Message comeIn = messages.comeIn(opening.user(), opening.resource());
-        return new Step.End(Optional.of(comeIn), decision(true, "ok", true));
+        return new Step.End(Optional.of(comeIn), decision(true, ReasonClass.OK, "ok", true));
     }
 
     /** Bytes that are not a valid message (bad magic, unknown operation, wrong size): never answered. */
     public Step onUndecodable(String reason) {
-        return end("Invalid message: " + reason);
+        return end(ReasonClass.PROTOCOL, "Invalid message: " + reason);
     }
 
     /** The per-step control-timeout expired: never answered. */
     public Step onTimeout() {
-        return end(phase == Phase.AWAIT_FWD ? "letmeinfwd did not answer in time"
-                : "RX communication with peer timed out");
+        return phase == Phase.AWAIT_FWD ? end(ReasonClass.FIREWALL, "letmeinfwd did not answer in time")
+                : end(ReasonClass.TIMEOUT, "RX communication with peer timed out");
     }
 
     /**
@@ -236,20 +236,21 @@ public final class Session {
      * (scanners, health checks); once a handshake has begun it is the upstream error "Disconnected".
      */
     public Step onDisconnect() {
-        return end(phase == Phase.AWAIT_OPEN && opening == null ? Decision.CLOSED_WITHOUT_MESSAGE : "Disconnected");
+        return phase == Phase.AWAIT_OPEN && opening == null ? end(ReasonClass.CLOSED, Decision.CLOSED_WITHOUT_MESSAGE)
+                : end(ReasonClass.PROTOCOL, "Disconnected");
     }
 
     /** The transport gave up on this session (e.g. UDP queue overflow, shutdown): never answered. */
-    public Step onAbort(String reason) {
-        return end(reason);
+    public Step onAbort(ReasonClass reasonClass, String reason) {
+        return end(reasonClass, reason);
     }
 
-    private Step end(String reason) {
+    private Step end(ReasonClass reasonClass, String reason) {
         phase = Phase.DONE;
-        return new Step.End(Optional.empty(), decision(false, reason, false));
+        return new Step.End(Optional.empty(), decision(false, reasonClass, reason, false));
     }
 
-    private Step fail(String reason) {
+    private Step fail(ReasonClass reasonClass, String reason) {
         boolean answer = policy.answersErrorIn(auth);
         phase = Phase.DONE;
         Optional<Message> goAway = Optional.empty();
@@ -258,13 +259,13 @@ public final class Session {
                     ? messages.goAway(Message.UNKNOWN_USER, Message.UNKNOWN_RESOURCE)
                     : messages.goAway(opening.user(), opening.resource()));
         }
-        return new Step.End(goAway, decision(false, reason, answer));
+        return new Step.End(goAway, decision(false, reasonClass, reason, answer));
     }
 
-    private Decision decision(boolean success, String reason, boolean replied) {
+    private Decision decision(boolean success, ReasonClass reasonClass, String reason, boolean replied) {
         Optional<UserId> user = Optional.ofNullable(opening).map(Message::user);
         Optional<ResourceId> res = Optional.ofNullable(opening).map(Message::resource);
         Optional<Operation> op = Optional.ofNullable(opening).map(Message::operation);
-        return new Decision(peerText, peerIpText, user, res, op, success, reason, replied);
+        return new Decision(peerText, peerIpText, user, res, op, success, reasonClass, reason, replied);
     }
 }

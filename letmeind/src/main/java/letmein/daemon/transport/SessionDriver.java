@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import letmein.daemon.policy.Admission;
 import letmein.daemon.policy.UnauthenticatedLog;
+import letmein.proto.session.ReasonClass;
 import letmein.proto.session.AuthState;
 import letmein.proto.session.Decision;
 import letmein.proto.session.Session;
@@ -120,9 +121,9 @@ final class SessionDriver {
     }
 
     /** The transport gives up on the session (socket error, overflow); never answered. */
-    void abort(String reason) {
+    void abort(ReasonClass reasonClass, String reason) {
         if (awaitsMessage()) {
-            apply(session.onAbort(reason));
+            apply(session.onAbort(reasonClass, reason));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import letmein.daemon.policy.Admission;
 import letmein.daemon.policy.UnauthenticatedLog;
+import letmein.proto.session.ReasonClass;
 import letmein.proto.wire.FrameCodec;
 import letmein.proto.wire.Message;
 
@@ -89,7 +90,7 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter implements Se
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (driver.awaitsMessage()) {
-            driver.abort("Connection error: " + cause.getMessage());
+            driver.abort(ReasonClass.PROTOCOL, "Connection error: " + cause.getMessage());
         } else {
             ctx.close();
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import letmein.daemon.policy.Admission;
 import letmein.daemon.policy.UnauthenticatedLog;
 import letmein.proto.auth.Key;
+import letmein.proto.session.ReasonClass;
 import letmein.proto.session.MintedChallenges;
 import letmein.proto.session.Session;
 import letmein.proto.session.Step;
@@ -282,7 +283,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
     }
 
     private void replayed(Session s, Message response) {
-        unauthenticated.failure(((Step.End) s.onAbort("Response: replayed (this RESPONSE was already used)"))
+        unauthenticated.failure(((Step.End) s.onAbort(ReasonClass.REPLAY, "Response: replayed (this RESPONSE was already used)"))
                 .decision(), response.auth());
     }
 
@@ -390,7 +391,7 @@ public final class UdpDispatcher extends SimpleChannelInboundHandler<DatagramPac
             detached = true;
             peers.remove(address);
             // while letmeinfwd works on the request, its result still ends and logs the session
-            driver.abort("UDP receive queue overflow");
+            driver.abort(ReasonClass.INTERNAL, "UDP receive queue overflow");
         }
     }
 }

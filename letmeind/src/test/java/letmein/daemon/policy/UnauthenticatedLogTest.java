@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import letmein.proto.daemon.DaemonLog;
 import letmein.proto.session.Decision;
+import letmein.proto.session.ReasonClass;
 import letmein.proto.wire.Operation;
 import letmein.proto.wire.UserId;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class UnauthenticatedLogTest {
     private static Decision failure(String ip, int port, String reason) {
         String peer = ip + ":" + port + "/UDP";
         return new Decision(peer, ip, Optional.of(new UserId(1)), Optional.empty(), Optional.of(Operation.KNOCK),
-                false, reason, false);
+                false, ReasonClass.AUTH, reason, false);
     }
 
     private static byte[] opening(int n) {
