@@ -15,9 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import letmein.fwd.lease.FirewallSetup;
 import letmein.fwd.lease.KernelLease;
 import letmein.fwd.lease.LeaseBook;
+import letmein.fwd.lease.LeaseListing;
 import letmein.fwd.lease.RefreshMode;
 import letmein.fwd.lease.RefreshProbe;
 import letmein.fwd.lease.TimeSource;
@@ -77,9 +80,10 @@ final class FwdDaemon implements AutoCloseable {
      * @param letmeindUser  {@code --letmeind-user}: may connect
      * @param letmeindGroup {@code --letmeind-group}: may connect (as primary group) and owns the socket
      */
-    record Options(DaemonCommandLine.Common common, String letmeindUser, String letmeindGroup, Command command) {
+    record Options(DaemonCommandLine.Common common, String letmeindUser, String letmeindGroup, Command command,
+            boolean json) {
         Options(DaemonCommandLine.Common common, String letmeindUser, String letmeindGroup) {
-            this(common, letmeindUser, letmeindGroup, Command.SERVE);
+            this(common, letmeindUser, letmeindGroup, Command.SERVE, false);
         }
     }
 
@@ -92,7 +96,9 @@ final class FwdDaemon implements AutoCloseable {
         /** {@code --close-jump-leases}: remove the jump rules only (the unit's ExecStopPost=) and exit. */
         CLOSE_JUMP_LEASES,
         /** {@code --remove-firewall}: remove everything letmeinfwd created (the package's removal) and exit. */
-        REMOVE_FIREWALL
+        REMOVE_FIREWALL,
+        /** {@code --list-leases [--json]}: print the leases the kernel holds (root; the daemon may be running). */
+        LIST_LEASES
     }
 
     private final Options options;
@@ -135,7 +141,7 @@ final class FwdDaemon implements AutoCloseable {
     static int run(Options options, PrintStream out, PrintStream err, Map<String, String> env) {
         Path file = options.common().configFile();
         if (options.command() != Command.SERVE) {
-            return close(options.command(), file, out, err);
+            return command(options, file, out, err);
         }
         Optional<Preflight> loaded = Preflight.load(file, options.common().checkConfig(), NFT_TIMEOUT, env, out, err);
         if (loaded.isEmpty()) {
@@ -156,8 +162,12 @@ final class FwdDaemon implements AutoCloseable {
         return new FwdDaemon(options, conf, names, log, env).serve(err);
     }
 
-    /** {@code --close-all}, {@code --close-jump-leases}, {@code --remove-firewall}: one nft transaction, exit 0, or 1 with nft's reason. */
-    private static int close(Command command, Path file, PrintStream out, PrintStream err) {
+    /**
+     * {@code --close-all}, {@code --close-jump-leases}, {@code --remove-firewall} (one nft transaction) and
+     * {@code --list-leases} (one listing): exit 0, or 1 with the config's or nft's reason.
+     */
+    private static int command(Options options, Path file, PrintStream out, PrintStream err) {
+        Command command = options.command();
         // only what names the firewall is needed: closing leases and removing the table must work on a
         // config the daemon itself would refuse to start on (no keys left, say, at uninstall time)
         ServerConfig conf;
@@ -176,6 +186,9 @@ final class FwdDaemon implements AutoCloseable {
         FirewallSetup setup = new FirewallSetup(nft, names, conf.general().port(),
                 FirewallSetup.protectedPorts(conf.resources().values()), DaemonLog.to(err, false));
         try {
+            if (command == Command.LIST_LEASES) {
+                return listLeases(nft, names, options.json(), out, err);
+            }
             if (command == Command.CLOSE_ALL) {
                 int n = setup.closeAll();
                 out.println(Main.PROGRAM + ": closed " + n + " leases in table " + names.family().nftName() + " "
@@ -193,6 +206,24 @@ final class FwdDaemon implements AutoCloseable {
             err.println(Main.PROGRAM + ": nftables: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static int listLeases(NftProcess nft, FirewallNames names, boolean json, PrintStream out, PrintStream err) {
+        String table = names.family().nftName() + " " + names.table();
+        JsonNode listing;
+        try {
+            listing = nft.listTable(names);
+        } catch (NftException e) {
+            err.println(Main.PROGRAM + ": " + e.getMessage() + " ("
+                    + (names.ownTable() ? "letmeinfwd creates this table when it starts"
+                            : "in upstream's mode the host's ruleset must create it")
+                    + "; no table, no leases, and nothing of letmeinfwd's guards the resources' ports)");
+            return 1;
+        }
+        LeaseListing leases = LeaseListing.of(table, listing);
+        out.print(json ? leases.json().toPrettyString() + "\n" : leases.text());
+        out.flush();
+        return 0;
     }
 
     /** Starts, waits for SIGTERM or SIGINT, and closes; start-up and cleanup errors go to {@code err}. */

@@ -18,6 +18,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "Usage: letmeinfwd [-c FILE] [--rundir DIR] [--no-systemd] [-n N] [--check-config]",
             "                  [--letmeind-user NAME] [--letmeind-group NAME] [--seccomp MODE] [-h] [-v]",
+            "       letmeinfwd [-c FILE] --list-leases [--json]",
             "       letmeinfwd [-c FILE] --close-all | --close-jump-leases | --remove-firewall",
             "letmein firewall daemon: opens and closes nftables leases for letmeind.",
             "  -c, --config FILE          server config (letmeind.conf)",
@@ -27,6 +28,10 @@ public final class Main {
             "      --check-config         validate the config and exit 0 (valid) or 1",
             "      --letmeind-user NAME   user allowed to connect (default letmeind)",
             "      --letmeind-group NAME  group allowed to connect and owning the socket (default letmeind)",
+            "      --list-leases          print the open leases the kernel holds: address, protocol, port",
+            "                             (or jump chain), user, resource, time left (root; also while",
+            "                             letmeinfwd runs) and exit",
+            "      --json                 with --list-leases: one JSON array for scripts",
             "      --close-all            close every lease now (root; also while letmeinfwd runs) and exit",
             "      --close-jump-leases    remove only the jump leases (rules) and exit; port leases stay",
             "                             until their kernel timeout (the unit's ExecStopPost=)",
@@ -65,19 +70,26 @@ public final class Main {
             return exit.code();
         }
         DaemonCommandLine.Common common = ((DaemonCommandLine.Parsed.Run) parsed).options();
-        return FwdDaemon.run(new FwdDaemon.Options(common, accounts.user, accounts.group, accounts.command), out, err,
-                env);
+        if (accounts.json && accounts.command != FwdDaemon.Command.LIST_LEASES) {
+            err.println(PROGRAM + ": --json only goes with --list-leases");
+            err.println(DaemonCommandLine.hint(PROGRAM));
+            return 2;
+        }
+        return FwdDaemon.run(new FwdDaemon.Options(common, accounts.user, accounts.group, accounts.command,
+                accounts.json), out, err, env);
     }
 
     /**
      * {@code --letmeind-user} and {@code --letmeind-group} (who may connect, and which group owns the
-     * socket) and the commands {@code --close-all}, {@code --close-jump-leases}. A class rather than a
+     * socket) and the commands {@code --list-leases [--json]}, {@code --close-all}, {@code --close-jump-leases},
+     * {@code --remove-firewall}. A class rather than a
      * lambda, because it also holds the values.
      */
     private static final class AccountOptions implements DaemonCommandLine.Extra {
         String user = "letmeind";
         String group = "letmeind";
         FwdDaemon.Command command = FwdDaemon.Command.SERVE;
+        boolean json;
 
         @Override
         public boolean option(String name, ArgScanner scanner) throws UsageException {
@@ -87,6 +99,8 @@ public final class Main {
                 case "--close-all" -> command(FwdDaemon.Command.CLOSE_ALL, name);
                 case "--close-jump-leases" -> command(FwdDaemon.Command.CLOSE_JUMP_LEASES, name);
                 case "--remove-firewall" -> command(FwdDaemon.Command.REMOVE_FIREWALL, name);
+                case "--list-leases" -> command(FwdDaemon.Command.LIST_LEASES, name);
+                case "--json" -> json = true;
                 default -> {
                     return false;
                 }
@@ -96,7 +110,8 @@ public final class Main {
 
         private void command(FwdDaemon.Command c, String option) throws UsageException {
             if (command != FwdDaemon.Command.SERVE && command != c) {
-                throw new UsageException("--close-all, --close-jump-leases and --remove-firewall exclude each other (got " + option + ")");
+                throw new UsageException("--list-leases, --close-all, --close-jump-leases and --remove-firewall exclude each other"
+                        + " (got " + option + ")");
             }
             command = c;
         }

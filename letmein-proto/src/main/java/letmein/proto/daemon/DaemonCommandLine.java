@@ -124,11 +124,17 @@ public final class DaemonCommandLine {
             return new Parsed.Run(new Common(config, rundir, noSystemd, numConnections, checkConfig, seccomp));
         } catch (UsageException e) {
             err.println(program + ": " + e.getMessage());
-            err.println(usage);
+            err.println(hint(program));
             return new Parsed.Exit(2);
         } catch (InvalidPathException e) {
             err.println(program + ": invalid path: " + e.getMessage());
+            err.println(hint(program));
             return new Parsed.Exit(2);
         }
+    }
+
+    /** The one line after a usage error (the whole help is {@code --help}'s, not every typo's). */
+    public static String hint(String program) {
+        return "Try '" + program + " --help'.";
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import letmein.proto.daemon.Version;
@@ -305,6 +307,66 @@ class FwdLifecycleIT {
                         .isEqualTo(Long.toString(second.process.pid()));
                 assertThat(Ipc.install(second.socket(), 1, 0x10, ip("10.7.0.1"), second.checksum))
                         .isEqualTo(new FwdMessage.Ack());
+            }
+        }
+    }
+
+    /**
+     * {@code --list-leases} reads the kernel: the owner and time left of each lease, in text and JSON,
+     * while letmeinfwd runs and after a restart (the jump lease is gone then: stop removes it).
+     */
+    @Test
+    void listLeasesShowsAddressPortOwnerAndTimeLeftAlsoAfterARestart() throws Exception {
+        try (Lab lab = Lab.create("l5")) {
+            Path dir = lab.newDir();
+            String conf = Configs4Test.full(100);
+            String bin = Lab.REPO.resolve("bin/letmeinfwd").toString();
+            try (Daemon d = Daemon.start(lab, dir, conf)) {
+                Cmd.Result none = lab.exec(bin, "-c", d.config.toString(), "--list-leases");
+                assertThat(none.exit()).as(none.err()).isZero();
+                assertThat(none.out()).contains("no leases open in table inet filter");
+                assertThat(Ipc.install(d.socket(), 1, 0x10, ip("10.1.0.1"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(Ipc.install(d.socket(), 2, 0x13, ip("fd00:1::7"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                assertThat(Ipc.install(d.socket(), 1, 0x21, ip("10.1.0.2"), d.checksum)).isEqualTo(new FwdMessage.Ack());
+                Cmd.Result text = lab.exec(bin, "-c", d.config.toString(), "--list-leases");
+                assertThat(text.exit()).as(text.err()).isZero();
+                List<String> lines = text.out().lines().toList();
+                assertThat(lines.get(0)).matches("ADDRESS +PROTO +PORT +USER +RESOURCE +EXPIRES");
+                assertThat(lines).hasSize(4);
+                assertThat(lines.get(1)).matches("10\\.1\\.0\\.1 +tcp +22 +00000001 +00000010 +(9m5\\d|10m00)s");
+                assertThat(lines.get(2)).matches("10\\.1\\.0\\.2 +jump +MYCHAIN-IN +- +- +by-letmeinfwd");
+                assertThat(lines.get(3)).matches("fd00:1::7 +tcp +2222 +00000002 +00000013 +(9m5\\d|10m00)s");
+                JsonNode json = new ObjectMapper().readTree(
+                        lab.exec(bin, "-c", d.config.toString(), "--list-leases", "--json").ok("--list-leases --json").out());
+                assertThat(json.size()).isEqualTo(3);
+                assertThat(json.get(0).get("address").asText()).isEqualTo("10.1.0.1");
+                assertThat(json.get(0).get("family").asText()).isEqualTo("ipv4");
+                assertThat(json.get(0).get("protocol").asText()).isEqualTo("tcp");
+                assertThat(json.get(0).get("port").asInt()).isEqualTo(22);
+                assertThat(json.get(0).get("user").asText()).isEqualTo("00000001");
+                assertThat(json.get(0).get("resource").asText()).isEqualTo("00000010");
+                assertThat(json.get(0).get("expires_in_seconds").asLong()).isBetween(590L, 600L);
+                assertThat(json.get(1).get("chain").asText()).isEqualTo("MYCHAIN-IN");
+                assertThat(json.get(1).get("expires_in_seconds").isNull()).isTrue();
+                assertThat(json.get(2).get("family").asText()).isEqualTo("ipv6");
+                d.signal("TERM");
+                assertThat(d.awaitExit()).as(d.log()).isZero();
+            }
+            Cmd.Result stopped = lab.exec(bin, "-c", dir.resolve("letmeind.conf").toString(), "--list-leases");
+            assertThat(stopped.ok("--list-leases").out().lines().skip(1).toList()).as("while letmeinfwd is stopped")
+                    .hasSize(2).allMatch(l -> l.contains(" tcp "));
+            try (Daemon d = Daemon.start(lab, dir, conf)) {
+                JsonNode json = new ObjectMapper().readTree(
+                        lab.exec(bin, "-c", d.config.toString(), "--list-leases", "--json").ok("--list-leases --json").out());
+                assertThat(json.size()).as("after the restart: the port leases, with their owners").isEqualTo(2);
+                assertThat(json.get(1).get("address").asText()).isEqualTo("fd00:1::7");
+                assertThat(json.get(1).get("user").asText()).isEqualTo("00000002");
+                assertThat(json.get(1).get("resource").asText()).isEqualTo("00000013");
+                Cmd.Result bad = lab.exec(bin, "-c", d.config.toString(), "--json");
+                assertThat(bad.exit()).isEqualTo(2);
+                assertThat(bad.err()).contains("--json only goes with --list-leases").contains("Try 'letmeinfwd --help'.");
+                d.signal("TERM");
+                assertThat(d.awaitExit()).as(d.log()).isZero();
             }
         }
     }
