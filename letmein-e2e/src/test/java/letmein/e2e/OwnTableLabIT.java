@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -114,7 +116,7 @@ class OwnTableLabIT {
 
     @Test
     @Order(3)
-    void restartingLetmeinfwdKeepsTheLeaseOpenThroughout() {
+    void restartingLetmeinfwdKeepsTheLeaseOpenThroughout() throws Exception {
         assertThat(leased(Lab.CLIENT_V4)).isTrue();
         lab.stop(Daemon.FWD);
         assertThat(lab.tcpOpen(Host.CLIENT, Lab.SERVER_V4, Lab.SSH_PORT)).as("while letmeinfwd is stopped").isTrue();
@@ -125,6 +127,19 @@ class OwnTableLabIT {
         assertThat(lab.log(Daemon.FWD)).contains("adopted-leases=");
         CommandResult list = lab.nft("list", "set", "inet", "letmein", "letmein-v4");
         assertThat(list.stdout().split(Lab.CLIENT_V4 + " \\. tcp \\. 22 ", -1)).as(list.stdout()).hasSize(2);
+        // what the admin sees: the real knock's lease with its owner, also after the restart
+        CommandResult leases = lab.run(Host.SERVER, Duration.ofSeconds(20), java.util.List.of(
+                lab.repo().resolve("bin/letmeinfwd").toString(), "-c", lab.serverConfig().toString(), "--list-leases"));
+        assertThat(leases.ok()).as(leases.describe()).isTrue();
+        assertThat(leases.stdout().lines()).as(leases.stdout())
+                .anyMatch(l -> l.matches(java.util.regex.Pattern.quote(Lab.CLIENT_V4)
+                        + " +tcp +22 +00000001 +00000022 +\\S+s"));
+        CommandResult json = lab.run(Host.SERVER, Duration.ofSeconds(20), java.util.List.of(
+                lab.repo().resolve("bin/letmeinfwd").toString(), "-c", lab.serverConfig().toString(), "--list-leases",
+                "--json"));
+        assertThat(json.ok()).as(json.describe()).isTrue();
+        JsonNode arr = new ObjectMapper().readTree(json.stdout());
+        assertThat(arr.findValuesAsText("address")).contains(Lab.CLIENT_V4);
         CommandResult revoke = lab.letmein(Host.CLIENT, "revoke", "-4", Lab.NAME_DUAL, "22");
         assertThat(revoke.ok()).as(revoke.describe()).isTrue();
         assertThat(lab.tcpOpen(Host.CLIENT, Lab.SERVER_V4, Lab.SSH_PORT)).as("after the revoke").isFalse();
